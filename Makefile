@@ -1,0 +1,44 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Developer verbs.  What to build is in Kbuild; the kernel matrix and the
+# QEMU harness are in scripts/ and tests/vm/.
+#
+#   make [KDIR=/path/to/kernel/build]   modules for one kernel, and the tools
+#   make check [KERNELS="6.1 debug"]    everything the CI runs
+#   make kernels                        fetch/build the whole kernel matrix
+#   make deps                           install the Debian packages we need
+
+KDIR ?= /lib/modules/$(shell uname -r)/build
+KMAKEVARS ?= $(if $(wildcard $(KDIR)/../linux-headers-*-common),CC=gcc)
+BUILD ?= build
+HVIS_CACHE ?= /var/cache/hvis
+export HVIS_CACHE
+
+# Where a kernel's modules land: build/<kernelrelease>/src/...
+KREL = $(shell $(MAKE) -s -C $(KDIR) kernelrelease 2>/dev/null)
+
+all: modules tools
+
+modules:
+	@test -e $(KDIR)/Makefile || { echo "No kernel build tree at $(KDIR)."; \
+	  echo "Install linux-headers-$$(uname -r), or pass KDIR=..., or run 'make check'"; \
+	  echo "which builds against its own cached kernel matrix."; exit 1; }
+	scripts/build.sh $(KDIR) $(BUILD)/$(KREL) $(KMAKEVARS)
+
+tools:
+	$(MAKE) -C tools
+
+deps:
+	scripts/deps.sh
+
+kernels: deps
+	scripts/kernels.sh prepare $$(scripts/kernels.sh list)
+
+check: deps
+	scripts/check.sh $(KERNELS)
+
+clean:
+	rm -rf $(BUILD)
+	$(MAKE) -C tools clean
+
+.PHONY: all modules tools deps kernels check clean

@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KUnit suites for the pure parts of the VMBus core.  The code under test is
+ * compiled into this module (see include/hvis/export.h) so that the suites
+ * run on any kernel with KUnit, Hyper-V or not.
+ */
+#include <kunit/test.h>
+
+#include "../../drivers/vmbus/guid.c"
+
+/* The Heartbeat class GUID, as text and as the bytes on the wire. */
+static const char hb_text[] = "57164f39-9115-4e78-ab55-382f3bd5422d";
+static const guid_t hb_guid = {
+	.b = { 0x39, 0x4f, 0x16, 0x57, 0x15, 0x91, 0x78, 0x4e,
+	       0xab, 0x55, 0x38, 0x2f, 0x3b, 0xd5, 0x42, 0x2d },
+};
+
+/* Fields 1-3 are little-endian on the wire, the rest are plain bytes. */
+static void guid_parse_wire_order(struct kunit *test)
+{
+	guid_t g;
+
+	KUNIT_ASSERT_EQ(test, 0, hvis_guid_parse(hb_text, strlen(hb_text), &g));
+	KUNIT_EXPECT_TRUE(test, guid_equal(&g, &hb_guid));
+}
+
+/* Formatting gives the sysfs device name: lower case, no braces. */
+static void guid_format_sysfs_name(struct kunit *test)
+{
+	char buf[HVIS_GUID_STRLEN + 1];
+
+	hvis_guid_format(&hb_guid, buf);
+	KUNIT_EXPECT_STREQ(test, buf, hb_text);
+}
+
+/* What Windows prints, and what a sysfs write carries, both parse. */
+static void guid_parse_accepted_forms(struct kunit *test)
+{
+	static const char * const ok[] = {
+		"57164F39-9115-4E78-AB55-382F3BD5422D",
+		"{57164f39-9115-4e78-ab55-382f3bd5422d}",
+		"57164f39-9115-4e78-ab55-382f3bd5422d\n",
+		"{57164F39-9115-4E78-AB55-382F3BD5422D}\n",
+	};
+	guid_t g;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(ok); i++) {
+		memset(&g, 0, sizeof(g));
+		KUNIT_EXPECT_EQ(test, 0, hvis_guid_parse(ok[i], strlen(ok[i]), &g));
+		KUNIT_EXPECT_TRUE(test, guid_equal(&g, &hb_guid));
+	}
+}
+
+/* Anything that is not exactly one GUID is refused and @out left alone. */
+static void guid_parse_rejects(struct kunit *test)
+{
+	static const char * const bad[] = {
+		"",
+		"57164f39-9115-4e78-ab55-382f3bd5422",
+		"57164f39-9115-4e78-ab55-382f3bd5422dd",
+		"57164f39-9115-4e78-ab55+382f3bd5422d",
+		"57164f3g-9115-4e78-ab55-382f3bd5422d",
+		"57164f39x9115-4e78-ab55-382f3bd5422d",
+		"{57164f39-9115-4e78-ab55-382f3bd5422d",
+		"57164f39-9115-4e78-ab55-382f3bd5422d}",
+		"(57164f39-9115-4e78-ab55-382f3bd5422d)",
+		"57164f39-9115-4e78-ab55-382f3bd5422d\n\n",
+		" 57164f39-9115-4e78-ab55-382f3bd5422d",
+	};
+	guid_t g;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		memset(&g, 0xa5, sizeof(g));
+		KUNIT_EXPECT_EQ_MSG(test, -EINVAL,
+				    hvis_guid_parse(bad[i], strlen(bad[i]), &g),
+				    "input \"%s\"", bad[i]);
+		KUNIT_EXPECT_EQ(test, 0xa5, g.b[0]);
+	}
+}
+
+/* The length bounds the read: the parser never looks past @len. */
+static void guid_parse_honours_len(struct kunit *test)
+{
+	guid_t g;
+
+	KUNIT_EXPECT_EQ(test, -EINVAL, hvis_guid_parse(hb_text, 35, &g));
+	KUNIT_EXPECT_EQ(test, -EINVAL, hvis_guid_parse(hb_text, 0, &g));
+}
+
+/* Round trip over every byte value in every position. */
+static void guid_round_trip(struct kunit *test)
+{
+	char buf[HVIS_GUID_STRLEN + 1];
+	guid_t g, back;
+	int i, v;
+
+	for (v = 0; v < 256; v += 17) {
+		for (i = 0; i < 16; i++)
+			g.b[i] = v + i * 13;
+		hvis_guid_format(&g, buf);
+		KUNIT_ASSERT_EQ(test, 0, hvis_guid_parse(buf, strlen(buf), &back));
+		KUNIT_EXPECT_TRUE(test, guid_equal(&g, &back));
+	}
+}
+
+static struct kunit_case hvis_guid_cases[] = {
+	KUNIT_CASE(guid_parse_wire_order),
+	KUNIT_CASE(guid_format_sysfs_name),
+	KUNIT_CASE(guid_parse_accepted_forms),
+	KUNIT_CASE(guid_parse_rejects),
+	KUNIT_CASE(guid_parse_honours_len),
+	KUNIT_CASE(guid_round_trip),
+	{}
+};
+
+static struct kunit_suite hvis_guid_suite = {
+	.name = "hvis_guid",
+	.test_cases = hvis_guid_cases,
+};
+
+kunit_test_suites(&hvis_guid_suite);
+
+MODULE_DESCRIPTION("KUnit tests for the hvis VMBus core");
+MODULE_LICENSE("GPL");

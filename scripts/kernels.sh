@@ -238,6 +238,7 @@ prepare_newest() {
 
 prepare() {
 	local name=$1
+	apt_setup
 	case $name in
 	5.10 | 6.1 | 6.12) prepare_stock "$name" ;;
 	*-cloud | *-rt) prepare_stock "${name%-*}" ;;

@@ -6,11 +6,11 @@
  * sysfs writes (driver_override, the simulator's offer command), and a
  * sloppy parse there would turn a typo into a different device.
  */
+#include <linux/export.h>
 #include <linux/kernel.h>
 #include <linux/string.h>
 #include <linux/errno.h>
 
-#include <hvis/export.h>
 #include <hvis/guid.h>
 
 /* Byte i of guid_t is at text offset guid_pos[i]: fields 1-3 are reversed. */
@@ -61,7 +61,7 @@ int hvis_guid_parse(const char *s, size_t len, guid_t *out)
 	*out = g;
 	return 0;
 }
-HVIS_EXPORT(hvis_guid_parse);
+EXPORT_SYMBOL_GPL(hvis_guid_parse);
 
 /**
  * hvis_guid_format() - the text form used for sysfs names and attributes
@@ -72,4 +72,4 @@ void hvis_guid_format(const guid_t *g, char buf[HVIS_GUID_STRLEN + 1])
 {
 	snprintf(buf, HVIS_GUID_STRLEN + 1, "%pUl", g);
 }
-HVIS_EXPORT(hvis_guid_format);
+EXPORT_SYMBOL_GPL(hvis_guid_format);

@@ -14,4 +14,15 @@
 #error "hvis supports x86-64 guests only"
 #endif
 
+/*
+ * Declarations that moved to headers of their own.  Including the new
+ * header here keeps every user of them the same on old and new kernels.
+ */
+#ifdef HVIS_HAVE_ASM_CPUID_API_H
+#include <asm/cpuid/api.h>	/* 6.15: cpuid() */
+#endif
+#ifdef HVIS_HAVE_LINUX_HEX_H
+#include <linux/hex.h>		/* hex_to_bin() */
+#endif
+
 #endif /* _HVIS_COMPAT_H */

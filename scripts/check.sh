@@ -1,0 +1,149 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# make check: static checks, userspace unit tests, VM scenarios and KUnit,
+# ending with one line "N passed, N failed".
+#
+#   check.sh [KERNEL...]    default: the whole matrix
+#
+# Static checks (W=1 -Werror builds) run for every named kernel and, for a
+# stock series, its cloud and rt flavours; sparse for each named kernel;
+# checkpatch once.  VM scenarios run on the bootable ones (5.10 6.1 6.12
+# debug); KUnit runs inside the debug kernel's VM.
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+ks=${*:-5.10 6.1 6.12 debug newest}
+logs=$top/build/check
+rm -rf "$logs" && mkdir -p "$logs"
+results=$logs/results
+: >"$results"
+t0=$(date +%s)
+
+record() { # record PASS|FAIL|SKIP name [detail]
+	echo "$*" >>"$results"
+	echo "$*"
+}
+stage() { printf '\n== %s (%ds)\n' "$*" $(($(date +%s) - t0)); }
+logname() { echo "$logs/$(echo "$*" | tr '/ ' '__').log"; }
+
+# Record the PASS/FAIL/SKIP lines a command prints; a failing command that
+# printed no FAIL line is a failure of NAME.
+run_lines() { # run_lines NAME command...
+	local name=$1 log
+	shift
+	log=$(logname "$name")
+	"$@" >"$log" 2>&1
+	local rc=$?
+	grep -E '^(PASS|FAIL|SKIP) ' "$log" | while read -r l; do record $l; done
+	if [ $rc != 0 ] && ! grep -q '^FAIL ' "$log"; then
+		record FAIL "$name (exit $rc, see $log)"
+		tail -n 20 "$log"
+	fi
+}
+
+expand() { # the static-check names for the kernels asked for
+	local k
+	for k in $ks; do
+		case $k in
+		5.10 | 6.1 | 6.12) echo "$k $k-cloud $k-rt" ;;
+		*) echo "$k" ;;
+		esac
+	done
+}
+
+stage "kernels"
+for k in $(expand); do
+	scripts/kernels.sh prepare "$k" >"$(logname "prepare $k")" 2>&1 ||
+		{ record FAIL "kernel/$k (cannot prepare, see $(logname "prepare $k"))"; }
+done
+
+stage "W=1 -Werror builds"
+for k in $(expand); do
+	log=$(logname "build $k")
+	if env_out=$(scripts/kernels.sh env "$k" 2>/dev/null) && eval "$env_out" &&
+		scripts/build.sh "$KDIR" "build/$k" $MAKEVARS W=1 KCFLAGS=-Werror >"$log" 2>&1; then
+		record PASS "build/$k ($KREL)"
+	else
+		record FAIL "build/$k (see $log)"
+		tail -n 20 "$log"
+	fi
+done
+
+stage "sparse"
+for k in $ks; do
+	[ -d "build/$k/src" ] || continue
+	log=$(logname "sparse $k")
+	eval "$(scripts/kernels.sh env "$k")"
+	make -C "$KDIR" M="$top/build/$k/src" HVIS_CONFIG="$top/build/$k/hvis_config.h" \
+		$MAKEVARS C=2 CHECK=sparse modules >"$log" 2>&1
+	# Only what sparse says about our own files counts.
+	if grep -q 'sparse is not available or not up to date' "$log"; then
+		record SKIP "sparse/$k (this kernel needs a newer sparse than Debian 12 has)"
+	elif grep -E "(^|/)(drivers|tests/kunit|include/hvis)/[^:]*:[0-9]+:[0-9]+: (warning|error):" "$log"; then
+		record FAIL "sparse/$k"
+	elif ! grep -q '^  CHECK ' "$log"; then
+		record FAIL "sparse/$k (sparse did not run, see $log)"
+	else
+		record PASS "sparse/$k"
+	fi
+done
+
+stage "checkpatch --strict"
+cp_pl=$(ls -d "${HVIS_CACHE:-/var/cache/hvis}"/src/linux-source-6.1*/linux/scripts/checkpatch.pl 2>/dev/null | head -n1)
+if [ -z "$cp_pl" ]; then
+	scripts/kernels.sh prepare debug >/dev/null 2>&1
+	cp_pl=$(ls -d "${HVIS_CACHE:-/var/cache/hvis}"/src/linux-source-6.1*/linux/scripts/checkpatch.pl | head -n1)
+fi
+for f in $(git ls-files '*.c' '*.h' | grep -v '^tools/'); do
+	# --terse prints one "FILE:LINE: TYPE:..." line per finding.
+	out=$(perl "$cp_pl" --strict --no-tree --terse --show-types \
+		--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG -f "$f" 2>&1 | grep -E "^$f:[0-9]+: ")
+	if [ -z "$out" ]; then
+		record PASS "checkpatch/$f"
+	else
+		echo "$out"
+		record FAIL "checkpatch/$f"
+	fi
+done
+
+stage "userspace unit tests"
+run_lines unit tests/unit/run.sh
+
+stage "VM scenarios"
+for k in $ks; do
+	case $k in 5.10 | 6.1 | 6.12 | debug) ;; *) continue ;; esac
+	[ -d "build/$k/src" ] || { record FAIL "vm/$k (modules did not build)"; continue; }
+	run_lines "vm/$k" tests/vm/run.sh "$k"
+	echo "   $k: VM run $(cat "build/vm/$k/seconds" 2>/dev/null)s"
+done
+
+case " $ks " in *" debug "*)
+	stage "harness self-test"
+	eval "$(scripts/kernels.sh env debug)"
+	make -s -C "$KDIR" M="$top/tests/vm/selftest" $MAKEVARS modules >"$(logname selftest-build)" 2>&1
+	mkdir -p build/debug/selftest && mv tests/vm/selftest/*.ko build/debug/selftest/ 2>/dev/null
+	make -s -C "$KDIR" M="$top/tests/vm/selftest" clean >/dev/null 2>&1
+	log=$(logname selftest-run)
+	tests/vm/run.sh -x -o build/vm/selftest debug harness_warn >"$log" 2>&1
+	rc=$?
+	# The scenario itself says pass; only the harness can catch the WARN.
+	if [ $rc != 0 ] && grep -q '^FAIL vm/debug/guest-health.*WARNING' "$log"; then
+		record PASS "harness/catches-a-WARN"
+	else
+		record FAIL "harness/catches-a-WARN (run.sh exit $rc, see $log)"
+	fi
+	;;
+esac
+
+pass=$(grep -c '^PASS ' "$results")
+fail=$(grep -c '^FAIL ' "$results")
+skip=$(grep -c '^SKIP ' "$results")
+stage "done"
+if [ "$fail" != 0 ]; then
+	echo "Failures:"
+	grep '^FAIL ' "$results"
+fi
+echo "$pass passed, $fail failed, $skip skipped"
+[ "$fail" = 0 ]

@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Boot one matrix kernel in QEMU (TCG) with our modules and run scenarios.
+#
+#   run.sh [-o OUTDIR] [-t SECONDS] [-x] KERNEL [SCENARIO...]
+#
+# KERNEL is a matrix name (5.10, 6.1, 6.12, debug).  The modules must have
+# been built into build/KERNEL (scripts/build.sh).  Without SCENARIO, every
+# tests/vm/scenarios/*.sh runs.  -x makes tests/vm/selftest/ (the harness's
+# own failure checks, which must fail) available by name.  Prints one line per result, "PASS|FAIL|SKIP name", and
+# exits non-zero if anything failed, including a guest that crashed, hung,
+# or logged a WARN, BUG, KASAN, lockdep or kmemleak report anywhere.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+timeout=${VM_TIMEOUT:-600}
+out=
+selftest=0
+while getopts o:t:x opt; do
+	case $opt in
+	o) out=$OPTARG ;;
+	t) timeout=$OPTARG ;;
+	x) selftest=1 ;;
+	*) exit 2 ;;
+	esac
+done
+shift $((OPTIND - 1))
+[ $# -ge 1 ] || { echo "usage: run.sh [-o OUTDIR] [-t SECONDS] [-x] KERNEL [SCENARIO...]" >&2; exit 2; }
+kname=$1
+shift
+eval "$("$top/scripts/kernels.sh" env "$kname")"
+[ -n "$VMLINUZ" ] || { echo "run.sh: kernel $kname is not bootable" >&2; exit 2; }
+out=${out:-$top/build/vm/$kname}
+mods=$top/build/$kname/src
+[ -d "$mods" ] || { echo "run.sh: build the modules for $kname first" >&2; exit 2; }
+
+rm -rf "$out" && mkdir -p "$out"
+root=$out/initramfs
+mkdir -p "$root"/{bin,sbin,lib/hvis/modules,scenarios,dev,proc,sys,tmp}
+
+cp /bin/busybox "$root/bin/busybox"
+cp "$here/init.sh" "$root/init"
+cp "$here/lib.sh" "$root/lib/hvis/lib.sh"
+find "$mods" -name '*.ko' -exec cp {} "$root/lib/hvis/modules/" \;
+
+# Scenarios: the named ones, or all; selftests only with -x.
+dirs=("$here/scenarios")
+[ $selftest = 1 ] && dirs+=("$here/selftest")
+order=()
+if [ $# -gt 0 ]; then
+	order=("$@")
+else
+	for f in "$here"/scenarios/*.sh; do order+=("$(basename "$f" .sh)"); done
+fi
+for d in "${dirs[@]}"; do cp "$d"/*.sh "$root/scenarios/"; done
+for s in "${order[@]}"; do
+	[ -e "$root/scenarios/$s.sh" ] || { echo "run.sh: no scenario $s" >&2; exit 2; }
+done
+printf '%s\n' "${order[@]}" >"$root/scenarios/ORDER"
+# Modules only the harness's self-test uses.
+[ $selftest = 1 ] && find "$top/build/$kname/selftest" -name '*.ko' \
+	-exec cp {} "$root/lib/hvis/modules/" \; 2>/dev/null
+
+# Our tools and the shared libraries they need.
+if [ -d "$top/tools/bin" ]; then
+	cp "$top"/tools/bin/* "$root/bin/" 2>/dev/null || true
+	for b in "$top"/tools/bin/*; do
+		[ -x "$b" ] || continue
+		ldd "$b" 2>/dev/null | grep -o '/[^ ]*' | while read -r lib; do
+			mkdir -p "$root$(dirname "$lib")"
+			cp -L "$lib" "$root$lib"
+		done
+	done
+fi
+
+(cd "$root" && find . | cpio -o -H newc -R 0:0 --quiet | gzip -1) >"$out/initrd.gz"
+
+append="console=ttyS0,115200 rdinit=/init panic=-1 panic_on_warn=1 oops=panic"
+append="$append softlockup_panic=1 loglevel=7 kmemleak=on"
+start=$(date +%s.%N)
+rc=0
+timeout --foreground -k 10 "$timeout" qemu-system-x86_64 \
+	-accel tcg -machine q35 -cpu max -smp 2 -m 1G \
+	-nodefaults -nographic -no-reboot \
+	-kernel "$VMLINUZ" -initrd "$out/initrd.gz" -append "$append" \
+	-chardev file,id=con,path="$out/console.log" -serial chardev:con \
+	-chardev file,id=res,path="$out/result.log" -serial chardev:res \
+	</dev/null >"$out/qemu.log" 2>&1 || rc=$?
+end=$(date +%s.%N)
+printf '%s\n' "$(echo "$end - $start" | bc)" >"$out/seconds"
+
+"$here/verdict.sh" "$kname" "$out" "$rc"

@@ -1,0 +1,6 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Harness self-test: this scenario "passes", but the module WARNs, so the
+# harness must judge the run a failure (panic_on_warn, kernel log scan).
+insmod "$MODDIR/hvis_selftest_warn.ko"
+exit 0

@@ -25,4 +25,27 @@
 #include <linux/hex.h>		/* hex_to_bin() */
 #endif
 
+/* Driver-core callback arguments that became const. */
+#ifdef HVIS_HAVE_BUS_UEVENT_CONST
+#define HVIS_UEVENT_CONST	const	/* 6.3: bus_type.uevent */
+#else
+#define HVIS_UEVENT_CONST
+#endif
+#ifdef HVIS_HAVE_BUS_MATCH_CONST_DRV
+#define HVIS_MATCH_CONST	const	/* 6.11: bus_type.match */
+#else
+#define HVIS_MATCH_CONST
+#endif
+#ifdef HVIS_HAVE_BUS_ATTR_SHOW_CONST
+#define HVIS_BUS_ATTR_CONST	const	/* 6.4: bus_attribute.show */
+#else
+#define HVIS_BUS_ATTR_CONST
+#endif
+
+/* 6.16 renamed the 64-bit MSR accessors. */
+#ifndef HVIS_HAVE_RDMSRQ
+#define rdmsrq(msr, val)	rdmsrl(msr, val)
+#define wrmsrq(msr, val)	wrmsrl(msr, val)
+#endif
+
 #endif /* _HVIS_COMPAT_H */

@@ -1,0 +1,671 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * hvis_sim: a simulated Hyper-V host.
+ *
+ * The guest side (hvis_vmbus) finds this module's backend at load time and
+ * talks to it exactly as it talks to Hyper-V: synthetic MSRs, HvPostMessage
+ * and HvSignalEvent with real status codes, and the SynIC interrupt, which
+ * is raised as an irq_work so the guest's handler runs in hard interrupt
+ * context.  Behind that, this module plays the host: a profile fixes which
+ * VMBus versions it accepts, it answers INITIATE_CONTACT, sends offers on
+ * REQUESTOFFERS, and honours UNLOAD and RELID_RELEASED.
+ *
+ * Host-to-guest messages obey the SynIC rules: one message per slot, the
+ * next one only once the guest has emptied the slot, msg_pending set in the
+ * occupying message while more are queued, redelivery on EOM.
+ */
+#include <linux/debugfs.h>
+#include <linux/io.h>
+#include <linux/irq_work.h>
+#include <linux/kernel.h>
+#include <linux/module.h>
+#include <linux/mm.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
+#include <linux/workqueue.h>
+
+#include <hvis/hv_backend.h>
+#include <hvis/tlfs.h>
+#include <hvis/vmbus_wire.h>
+
+static char *profile = "WS2022";
+module_param(profile, charp, 0444);
+MODULE_PARM_DESC(profile,
+		 "Host to play: WS2008 WS2008R2 WS2012 WS2012R2 WS2016 4.1 5.0 5.1 WS2019 WS2022 6.0");
+
+static unsigned int extra_offers;
+module_param(extra_offers, uint, 0444);
+MODULE_PARM_DESC(extra_offers, "Offers of the test class on top of the six integration services");
+
+#define SIM_MAX_POSTED		16	/* guest message buffers per port (TLFS) */
+#define SIM_MAX_OFFERS		1024
+#define SIM_MSG_CONN_ID		1	/* what VERSION_RESPONSE hands out */
+#define SIM_LOG_LINES		4096
+
+struct sim_profile {
+	const char *name;
+	u32 max_version;
+};
+
+static const struct sim_profile sim_profiles[] = {
+	{ "WS2008",	HVIS_VMBUS_WS2008 },
+	{ "WS2008R2",	HVIS_VMBUS_WIN7 },
+	{ "WS2012",	HVIS_VMBUS_WIN8 },
+	{ "WS2012R2",	HVIS_VMBUS_WIN8_1 },
+	{ "WS2016",	HVIS_VMBUS_WIN10 },
+	{ "4.1",	HVIS_VMBUS_WIN10_V4_1 },
+	{ "5.0",	HVIS_VMBUS_WIN10_V5 },
+	{ "5.1",	HVIS_VMBUS_WIN10_V5_1 },
+	{ "WS2019",	HVIS_VMBUS_WIN10_V5_2 },
+	{ "WS2022",	HVIS_VMBUS_WIN10_V5_3 },
+	{ "6.0",	HVIS_VMBUS_V6_0 },
+};
+
+/* Every version a host accepts is a known one at or below its newest. */
+static const u32 sim_known_versions[] = {
+	HVIS_VMBUS_WS2008, HVIS_VMBUS_WIN7, HVIS_VMBUS_WIN8, HVIS_VMBUS_WIN8_1,
+	HVIS_VMBUS_WIN10, HVIS_VMBUS_WIN10_V4_1, HVIS_VMBUS_WIN10_V5,
+	HVIS_VMBUS_WIN10_V5_1, HVIS_VMBUS_WIN10_V5_2, HVIS_VMBUS_WIN10_V5_3,
+	HVIS_VMBUS_V6_0,
+};
+
+struct sim_ic {
+	const char *name;
+	guid_t class_id;
+	guid_t instance_id;
+};
+
+static const struct sim_ic sim_ics[] = {
+	{ "Heartbeat",
+	  GUID_INIT(0x57164f39, 0x9115, 0x4e78, 0xab, 0x55, 0x38, 0x2f, 0x3b, 0xd5, 0x42, 0x2d),
+	  GUID_INIT(0xfd149e91, 0x82e0, 0x4a7d, 0xaf, 0xa6, 0x2a, 0x41, 0x66, 0xcb, 0xd7, 0xc0) },
+	{ "Key-Value Pair Exchange",
+	  GUID_INIT(0xa9a0f4e7, 0x5a45, 0x4d96, 0xb8, 0x27, 0x8a, 0x84, 0x1e, 0x8c, 0x03, 0xe6),
+	  GUID_INIT(0x242ff919, 0x07db, 0x4180, 0x9c, 0x2e, 0xb8, 0x6c, 0xb6, 0x8c, 0x8c, 0x55) },
+	{ "Shutdown",
+	  GUID_INIT(0x0e0b6031, 0x5213, 0x4934, 0x81, 0x8b, 0x38, 0xd9, 0x0c, 0xed, 0x39, 0xdb),
+	  GUID_INIT(0xb6650ff7, 0x33bc, 0x4840, 0x80, 0x48, 0xe0, 0x67, 0x67, 0x86, 0xf3, 0x93) },
+	{ "Time Synchronization",
+	  GUID_INIT(0x9527e630, 0xd0ae, 0x497b, 0xad, 0xce, 0xe8, 0x0a, 0xb0, 0x17, 0x5c, 0xaf),
+	  GUID_INIT(0x2dd1ce17, 0x079e, 0x403c, 0xb3, 0x52, 0xa1, 0x92, 0x1e, 0xe2, 0x07, 0xee) },
+	{ "VSS",
+	  GUID_INIT(0x35fa2e29, 0xea23, 0x4236, 0x96, 0xae, 0x3a, 0x6e, 0xba, 0xcb, 0xa4, 0x40),
+	  GUID_INIT(0x2450ee40, 0x33bf, 0x4fbd, 0x89, 0x2e, 0x9f, 0xb0, 0x6e, 0x92, 0x14, 0xcf) },
+	{ "Guest Service Interface",
+	  GUID_INIT(0x34d14be3, 0xdee4, 0x41c8, 0x9a, 0xe7, 0x6b, 0x17, 0x49, 0x77, 0xc1, 0x92),
+	  GUID_INIT(0xeb765408, 0x105f, 0x49b6, 0xb4, 0xaa, 0xc1, 0x23, 0xb6, 0x4d, 0x17, 0xd4) },
+};
+
+/* The class of the extra test offers (not a Hyper-V class). */
+static const guid_t sim_test_class =
+	GUID_INIT(0x6876ab5f, 0x3c64, 0x4c8b, 0x9a, 0x2f, 0x68, 0x76, 0x69, 0x73, 0x00, 0x01);
+
+/* Per virtual processor (VP index = CPU number) SynIC registers. */
+struct sim_vp {
+	u64 simp;
+	u64 siefp;
+	u64 scontrol;
+	u64 sint[HVIS_SINT_COUNT];
+	struct irq_work irq;		/* raises the SINT on this CPU */
+	call_single_data_t csd;		/* ... or from another CPU */
+};
+
+struct sim_msg {
+	struct list_head node;
+	u32 conn_id;
+	u32 len;
+	u8 buf[HVIS_MESSAGE_PAYLOAD_SIZE];
+};
+
+struct sim_offer {
+	struct hvis_chanmsg_offer offer;
+	bool offered;		/* the guest has been sent it */
+};
+
+static struct {
+	spinlock_t lock;		/* everything below */
+	const struct sim_profile *prof;
+	u64 guest_os_id;
+	u64 hypercall;
+	u32 version;			/* negotiated; 0 = not connected */
+	u32 target_vp;
+	struct list_head to_guest;	/* waiting for the SINT2 slot */
+	struct list_head from_guest;	/* posted, not yet handled */
+	unsigned int nr_posted;
+	struct sim_offer *offers;
+	unsigned int nr_offers;
+	void (*guest_isr)(void);
+	char **log;
+	unsigned int log_head, log_len;
+} sim;
+
+static struct sim_vp *sim_vps;	/* nr_cpu_ids entries */
+static struct work_struct sim_host_work;
+static struct dentry *sim_debugfs;
+
+/* Control-message log, readable in debugfs (hvsim shows it). */
+static __printf(1, 2) void sim_log(const char *fmt, ...)
+{
+	unsigned long flags;
+	va_list ap;
+	char *line;
+
+	va_start(ap, fmt);
+	line = kvasprintf(GFP_ATOMIC, fmt, ap);
+	va_end(ap);
+	if (!line)
+		return;
+	spin_lock_irqsave(&sim.lock, flags);
+	kfree(sim.log[sim.log_head]);
+	sim.log[sim.log_head] = line;
+	sim.log_head = (sim.log_head + 1) % SIM_LOG_LINES;
+	if (sim.log_len < SIM_LOG_LINES)
+		sim.log_len++;
+	spin_unlock_irqrestore(&sim.lock, flags);
+}
+
+/* A guest-physical address the guest gave us, as a pointer, or NULL. */
+static void *sim_gpa(u64 gpa, size_t len)
+{
+	if (!len || (gpa & ~PAGE_MASK) + len > PAGE_SIZE || !pfn_valid(PHYS_PFN(gpa)))
+		return NULL;
+	return phys_to_virt(gpa);
+}
+
+static struct hvis_hv_message *sim_slot(unsigned int vp)
+{
+	struct sim_vp *v = &sim_vps[vp];
+
+	if (!(v->simp & HVIS_MSR_ENABLE) || !(v->scontrol & HVIS_MSR_ENABLE))
+		return NULL;
+	return (struct hvis_hv_message *)sim_gpa(v->simp & PAGE_MASK, PAGE_SIZE) +
+	       HVIS_VMBUS_MESSAGE_SINT;
+}
+
+static void sim_irq_fn(struct irq_work *work)
+{
+	typeof(sim.guest_isr) isr = READ_ONCE(sim.guest_isr);
+
+	if (isr)
+		isr();
+}
+
+static void sim_csd_fn(void *info)
+{
+	sim_irq_fn(NULL);
+}
+
+/*
+ * Raise the SynIC interrupt on @vp: the guest's handler then runs in hard
+ * interrupt context there (a self-IPI through irq_work locally, a function
+ * call IPI otherwise).  Like an edge interrupt, one raised while another is
+ * still in flight is merged with it.  Called with interrupts off.
+ */
+static void sim_raise(unsigned int vp)
+{
+	if (vp == smp_processor_id())
+		irq_work_queue(&sim_vps[vp].irq);
+	else
+		smp_call_function_single_async(vp, &sim_vps[vp].csd);
+}
+
+/*
+ * Move queued host messages into the target VP's SINT2 slot while it is
+ * free, and raise the interrupt for each one written.  Called with
+ * sim.lock held.  The pending flag is set before the slot is looked at a
+ * second time, so a guest that empties the slot in between either sees
+ * the flag (and writes EOM) or we see the empty slot.
+ */
+static void sim_deliver_locked(void)
+{
+	unsigned int vp = sim.target_vp;
+	struct hvis_hv_message *slot;
+	struct sim_msg *m;
+	bool raised = false;
+
+	while ((m = list_first_entry_or_null(&sim.to_guest, struct sim_msg, node))) {
+		slot = sim_slot(vp);
+		if (!slot || (sim_vps[vp].sint[HVIS_VMBUS_MESSAGE_SINT] & HVIS_SINT_MASKED))
+			break;
+		if (READ_ONCE(slot->message_type) != HVIS_MESSAGE_TYPE_NONE) {
+			WRITE_ONCE(slot->flags, slot->flags | HVIS_MESSAGE_FLAG_PENDING);
+			/* pending visible before the second look at the type */
+			smp_mb();
+			if (READ_ONCE(slot->message_type) != HVIS_MESSAGE_TYPE_NONE)
+				break;
+		}
+		list_del(&m->node);
+		memcpy(slot->payload, m->buf, m->len);
+		slot->payload_size = m->len;
+		slot->sender = 0;
+		slot->flags = list_empty(&sim.to_guest) ? 0 : HVIS_MESSAGE_FLAG_PENDING;
+		smp_wmb();	/* the body before the type that makes it visible */
+		WRITE_ONCE(slot->message_type, HVIS_MESSAGE_TYPE_VMBUS);
+		kfree(m);
+		raised = true;
+	}
+	if (raised && sim.guest_isr)
+		sim_raise(vp);
+}
+
+/* Queue a channel message for the guest. */
+static void sim_send(const void *msg, u32 len)
+{
+	const struct hvis_chanmsg_hdr *hdr = msg;
+	struct sim_msg *m;
+	unsigned long flags;
+
+	m = kzalloc(sizeof(*m), GFP_KERNEL);
+	if (!m) {
+		sim_log("H->G type %u dropped: out of memory", hdr->msgtype);
+		return;
+	}
+	memcpy(m->buf, msg, len);
+	m->len = len;
+	spin_lock_irqsave(&sim.lock, flags);
+	list_add_tail(&m->node, &sim.to_guest);
+	sim_deliver_locked();
+	spin_unlock_irqrestore(&sim.lock, flags);
+}
+
+/* --- the hypervisor ABI ------------------------------------------------------ */
+
+static u64 sim_get_msr(u32 msr)
+{
+	struct sim_vp *v = &sim_vps[raw_smp_processor_id()];
+
+	switch (msr) {
+	case HVIS_MSR_GUEST_OS_ID:
+		return sim.guest_os_id;
+	case HVIS_MSR_HYPERCALL:
+		return sim.hypercall;
+	case HVIS_MSR_VP_INDEX:
+		return raw_smp_processor_id();
+	case HVIS_MSR_SCONTROL:
+		return v->scontrol;
+	case HVIS_MSR_SVERSION:
+		return 1;
+	case HVIS_MSR_SIEFP:
+		return v->siefp;
+	case HVIS_MSR_SIMP:
+		return v->simp;
+	case HVIS_MSR_EOM:
+		return 0;
+	}
+	if (msr >= HVIS_MSR_SINT0 && msr < HVIS_MSR_SINT(HVIS_SINT_COUNT))
+		return v->sint[msr - HVIS_MSR_SINT0];
+	pr_err_ratelimited("guest read unknown MSR %#x\n", msr);
+	return 0;
+}
+
+static void sim_set_msr(u32 msr, u64 val)
+{
+	struct sim_vp *v = &sim_vps[raw_smp_processor_id()];
+	unsigned long flags;
+
+	spin_lock_irqsave(&sim.lock, flags);
+	switch (msr) {
+	case HVIS_MSR_GUEST_OS_ID:
+		sim.guest_os_id = val;
+		if (!val)	/* clearing the OS id disables hypercalls */
+			sim.hypercall &= ~HVIS_MSR_ENABLE;
+		break;
+	case HVIS_MSR_HYPERCALL:
+		sim.hypercall = sim.guest_os_id ? val : val & ~HVIS_MSR_ENABLE;
+		break;
+	case HVIS_MSR_SCONTROL:
+		v->scontrol = val;
+		break;
+	case HVIS_MSR_SIEFP:
+		v->siefp = val;
+		break;
+	case HVIS_MSR_SIMP:
+		v->simp = val;
+		break;
+	case HVIS_MSR_EOM:
+		break;
+	default:
+		if (msr >= HVIS_MSR_SINT0 && msr < HVIS_MSR_SINT(HVIS_SINT_COUNT)) {
+			v->sint[msr - HVIS_MSR_SINT0] = val;
+			break;
+		}
+		pr_err_ratelimited("guest wrote unknown MSR %#x\n", msr);
+		spin_unlock_irqrestore(&sim.lock, flags);
+		return;
+	}
+	/* EOM, or a slot or SINT just enabled: try to deliver what waits. */
+	sim_deliver_locked();
+	spin_unlock_irqrestore(&sim.lock, flags);
+}
+
+static u64 sim_post_message(u64 input_gpa)
+{
+	const struct hvis_hv_post_message *in;
+	struct sim_msg *m;
+	unsigned long flags;
+	u32 conn;
+
+	if (input_gpa & 7)
+		return HVIS_STATUS_INVALID_ALIGNMENT;
+	in = sim_gpa(input_gpa, sizeof(*in));
+	if (!in)
+		return HVIS_STATUS_INVALID_PARAMETER;
+	if (in->payload_size > HVIS_MESSAGE_PAYLOAD_SIZE || !in->message_type ||
+	    (in->message_type & BIT(31)))
+		return HVIS_STATUS_INVALID_PARAMETER;
+	conn = in->connection_id & 0xffffff;
+	/* Only hosts that speak 5.0 listen on connection 4. */
+	if (conn != HVIS_VMBUS_MESSAGE_CONNECTION_ID &&
+	    !(conn == HVIS_VMBUS_MESSAGE_CONNECTION_ID_4 &&
+	      sim.prof->max_version >= HVIS_VMBUS_WIN10_V5))
+		return HVIS_STATUS_INVALID_CONNECTION_ID;
+
+	m = kzalloc(sizeof(*m), GFP_ATOMIC);
+	if (!m)
+		return HVIS_STATUS_INSUFFICIENT_MEMORY;
+	m->conn_id = conn;
+	m->len = in->payload_size;
+	memcpy(m->buf, in->payload, m->len);
+
+	spin_lock_irqsave(&sim.lock, flags);
+	if (sim.nr_posted >= SIM_MAX_POSTED) {
+		spin_unlock_irqrestore(&sim.lock, flags);
+		kfree(m);
+		return HVIS_STATUS_INSUFFICIENT_BUFFERS;
+	}
+	sim.nr_posted++;
+	list_add_tail(&m->node, &sim.from_guest);
+	spin_unlock_irqrestore(&sim.lock, flags);
+	schedule_work(&sim_host_work);
+	return HVIS_STATUS_SUCCESS;
+}
+
+static u64 sim_hypercall(u64 control, u64 input_gpa, u64 output_gpa)
+{
+	if (!(sim.hypercall & HVIS_MSR_ENABLE))
+		return HVIS_STATUS_INVALID_HYPERCALL_CODE;
+	switch (control & HVIS_HCALL_CODE_MASK) {
+	case HVIS_HCALL_POST_MESSAGE:
+		if (control & HVIS_HCALL_FAST)
+			return HVIS_STATUS_INVALID_HYPERCALL_INPUT;
+		return sim_post_message(input_gpa);
+	default:
+		return HVIS_STATUS_INVALID_HYPERCALL_CODE;
+	}
+}
+
+static u64 sim_hypercall_fast(u64 control, u64 input)
+{
+	if (!(sim.hypercall & HVIS_MSR_ENABLE))
+		return HVIS_STATUS_INVALID_HYPERCALL_CODE;
+	switch (control & HVIS_HCALL_CODE_MASK) {
+	case HVIS_HCALL_SIGNAL_EVENT:
+		return HVIS_STATUS_INVALID_CONNECTION_ID;	/* no channels open yet */
+	default:
+		return HVIS_STATUS_INVALID_HYPERCALL_CODE;
+	}
+}
+
+static int sim_irq_setup(void (*handler)(void), u64 *sint)
+{
+	WRITE_ONCE(sim.guest_isr, handler);
+	*sint = 0xf3;	/* what Hyper-V guests program; the simulator ignores it */
+	return 0;
+}
+
+static void sim_irq_remove(void)
+{
+	unsigned int cpu;
+
+	WRITE_ONCE(sim.guest_isr, NULL);
+	/* Interrupts already raised find no handler; wait for those running. */
+	for_each_possible_cpu(cpu)
+		irq_work_sync(&sim_vps[cpu].irq);
+	synchronize_rcu();
+}
+
+struct hvis_hv_backend hvis_sim_backend = {
+	.name		= "hvis_sim",
+	.owner		= THIS_MODULE,
+	.get_msr	= sim_get_msr,
+	.set_msr	= sim_set_msr,
+	.hypercall	= sim_hypercall,
+	.hypercall_fast	= sim_hypercall_fast,
+	.irq_setup	= sim_irq_setup,
+	.irq_remove	= sim_irq_remove,
+};
+EXPORT_SYMBOL_GPL(hvis_sim_backend);
+
+/* --- the host ---------------------------------------------------------------------- */
+
+static bool sim_accepts(u32 version)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(sim_known_versions); i++)
+		if (sim_known_versions[i] == version)
+			return version <= sim.prof->max_version;
+	return false;
+}
+
+static void sim_on_initiate_contact(const struct sim_msg *m)
+{
+	const struct hvis_chanmsg_initiate_contact *ic = (const void *)m->buf;
+	struct hvis_chanmsg_version_response resp = {
+		.hdr.msgtype = HVIS_CHANMSG_VERSION_RESPONSE,
+	};
+	u32 v = ic->vmbus_version_requested;
+	bool ok;
+
+	/* >= 5.0 must come on connection 4, older versions on 1. */
+	ok = sim_accepts(v) &&
+	     (v >= HVIS_VMBUS_WIN10_V5) == (m->conn_id == HVIS_VMBUS_MESSAGE_CONNECTION_ID_4);
+	sim_log("G->H INITIATE_CONTACT version=%u.%u conn=%u target_vcpu=%u -> %s",
+		HVIS_VMBUS_MAJOR(v), HVIS_VMBUS_MINOR(v), m->conn_id, ic->target_vcpu,
+		ok ? "accepted" : "refused");
+	if (ok) {
+		sim.version = v;
+		sim.target_vp = ic->target_vcpu < nr_cpu_ids ? ic->target_vcpu : 0;
+		resp.version_supported = 1;
+		resp.msg_conn_id = SIM_MSG_CONN_ID;
+	}
+	sim_send(&resp, sizeof(resp));
+	sim_log("H->G VERSION_RESPONSE supported=%u msg_conn_id=%u",
+		resp.version_supported, resp.msg_conn_id);
+}
+
+static void sim_on_request_offers(void)
+{
+	struct hvis_chanmsg_hdr done = { .msgtype = HVIS_CHANMSG_ALLOFFERS_DELIVERED };
+	unsigned int i;
+
+	sim_log("G->H REQUESTOFFERS");
+	for (i = 0; i < sim.nr_offers; i++) {
+		struct sim_offer *o = &sim.offers[i];
+
+		o->offered = true;
+		sim_send(&o->offer, sizeof(o->offer));
+		sim_log("H->G OFFERCHANNEL relid=%u class=%pUl instance=%pUl",
+			o->offer.child_relid, &o->offer.if_type, &o->offer.if_instance);
+	}
+	sim_send(&done, sizeof(done));
+	sim_log("H->G ALLOFFERS_DELIVERED");
+}
+
+static void sim_on_unload(void)
+{
+	struct hvis_chanmsg_hdr resp = { .msgtype = HVIS_CHANMSG_UNLOAD_RESPONSE };
+	unsigned int i;
+
+	sim_log("G->H UNLOAD");
+	for (i = 0; i < sim.nr_offers; i++)
+		sim.offers[i].offered = false;
+	sim_send(&resp, sizeof(resp));
+	sim_log("H->G UNLOAD_RESPONSE");
+	sim.version = 0;
+}
+
+static void sim_host_fn(struct work_struct *work)
+{
+	const struct hvis_chanmsg_hdr *hdr;
+	struct sim_msg *m;
+	unsigned long flags;
+
+	for (;;) {
+		spin_lock_irqsave(&sim.lock, flags);
+		m = list_first_entry_or_null(&sim.from_guest, struct sim_msg, node);
+		if (m) {
+			list_del(&m->node);
+			sim.nr_posted--;
+		}
+		spin_unlock_irqrestore(&sim.lock, flags);
+		if (!m)
+			return;
+
+		hdr = (const void *)m->buf;
+		if (m->len < sizeof(*hdr)) {
+			sim_log("G->H short message (%u bytes) ignored", m->len);
+		} else if (hdr->msgtype == HVIS_CHANMSG_INITIATE_CONTACT &&
+			   m->len >= sizeof(struct hvis_chanmsg_initiate_contact)) {
+			sim_on_initiate_contact(m);
+		} else if (!sim.version) {
+			sim_log("G->H type %u before a connection: ignored", hdr->msgtype);
+		} else if (hdr->msgtype == HVIS_CHANMSG_REQUESTOFFERS) {
+			sim_on_request_offers();
+		} else if (hdr->msgtype == HVIS_CHANMSG_UNLOAD) {
+			sim_on_unload();
+		} else if (hdr->msgtype == HVIS_CHANMSG_RELID_RELEASED &&
+			   m->len >= sizeof(struct hvis_chanmsg_relid)) {
+			sim_log("G->H RELID_RELEASED relid=%u",
+				((const struct hvis_chanmsg_relid *)hdr)->child_relid);
+		} else {
+			sim_log("G->H type %u (%u bytes) not handled", hdr->msgtype, m->len);
+		}
+		kfree(m);
+	}
+}
+
+static void sim_add_offer(const guid_t *class_id, const guid_t *instance_id)
+{
+	struct hvis_chanmsg_offer *o = &sim.offers[sim.nr_offers].offer;
+	u32 relid = sim.nr_offers + 1;
+
+	memset(o, 0, sizeof(*o));
+	o->hdr.msgtype = HVIS_CHANMSG_OFFERCHANNEL;
+	o->if_type = *class_id;
+	o->if_instance = *instance_id;
+	o->chn_flags = 0x11;	/* enumerate device interface, named pipe mode */
+	o->user_def[0] = 4;	/* pipe mode: message */
+	o->child_relid = relid;
+	o->monitorid = HVIS_MONITOR_ID_NONE;
+	o->is_dedicated_interrupt = 1;
+	o->connection_id = relid | 0x2000;
+	sim.nr_offers++;
+}
+
+static int sim_log_show(struct seq_file *s, void *unused)
+{
+	unsigned int i, start;
+	unsigned long flags;
+	char *line;
+
+	/* Copy out one line at a time: the lock is a spinlock. */
+	spin_lock_irqsave(&sim.lock, flags);
+	start = (sim.log_head + SIM_LOG_LINES - sim.log_len) % SIM_LOG_LINES;
+	spin_unlock_irqrestore(&sim.lock, flags);
+	for (i = 0; i < SIM_LOG_LINES; i++) {
+		spin_lock_irqsave(&sim.lock, flags);
+		if (i >= sim.log_len) {
+			spin_unlock_irqrestore(&sim.lock, flags);
+			break;
+		}
+		line = kstrdup(sim.log[(start + i) % SIM_LOG_LINES] ?: "", GFP_ATOMIC);
+		spin_unlock_irqrestore(&sim.lock, flags);
+		if (line)
+			seq_printf(s, "%s\n", line);
+		kfree(line);
+	}
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(sim_log);
+
+static int __init hvis_sim_init(void)
+{
+	unsigned int i, cpu;
+	int ret = -ENOMEM;
+
+	for (i = 0; i < ARRAY_SIZE(sim_profiles); i++)
+		if (!strcmp(profile, sim_profiles[i].name))
+			sim.prof = &sim_profiles[i];
+	if (!sim.prof) {
+		pr_err("unknown host profile \"%s\"\n", profile);
+		return -EINVAL;
+	}
+	if (extra_offers > SIM_MAX_OFFERS - ARRAY_SIZE(sim_ics)) {
+		pr_err("extra_offers: at most %zu\n", SIM_MAX_OFFERS - ARRAY_SIZE(sim_ics));
+		return -EINVAL;
+	}
+
+	spin_lock_init(&sim.lock);
+	INIT_LIST_HEAD(&sim.to_guest);
+	INIT_LIST_HEAD(&sim.from_guest);
+	INIT_WORK(&sim_host_work, sim_host_fn);
+
+	sim.log = kcalloc(SIM_LOG_LINES, sizeof(*sim.log), GFP_KERNEL);
+	sim_vps = kcalloc(nr_cpu_ids, sizeof(*sim_vps), GFP_KERNEL);
+	sim.offers = kcalloc(ARRAY_SIZE(sim_ics) + extra_offers, sizeof(*sim.offers), GFP_KERNEL);
+	if (!sim.log || !sim_vps || !sim.offers)
+		goto err;
+	for_each_possible_cpu(cpu) {
+		sim_vps[cpu].sint[HVIS_VMBUS_MESSAGE_SINT] = HVIS_SINT_MASKED;
+		init_irq_work(&sim_vps[cpu].irq, sim_irq_fn);
+		sim_vps[cpu].csd.func = sim_csd_fn;
+	}
+
+	for (i = 0; i < ARRAY_SIZE(sim_ics); i++)
+		sim_add_offer(&sim_ics[i].class_id, &sim_ics[i].instance_id);
+	for (i = 0; i < extra_offers; i++) {
+		guid_t inst = GUID_INIT(0x6876ab5f, 0, 0, 0, 0, 0, 0, 0, 0, i >> 8, i & 0xff);
+
+		sim_add_offer(&sim_test_class, &inst);
+	}
+
+	sim_debugfs = debugfs_create_dir("hvis_sim", NULL);
+	debugfs_create_file("log", 0400, sim_debugfs, NULL, &sim_log_fops);
+	pr_info("simulated Hyper-V host up: profile %s (VMBus up to %u.%u), %u offers\n",
+		sim.prof->name, HVIS_VMBUS_MAJOR(sim.prof->max_version),
+		HVIS_VMBUS_MINOR(sim.prof->max_version), sim.nr_offers);
+	return 0;
+
+err:
+	kfree(sim.offers);
+	kfree(sim_vps);
+	kfree(sim.log);
+	return ret;
+}
+
+static void __exit hvis_sim_exit(void)
+{
+	struct sim_msg *m, *tmp;
+	unsigned int i;
+
+	debugfs_remove_recursive(sim_debugfs);
+	cancel_work_sync(&sim_host_work);
+	list_for_each_entry_safe(m, tmp, &sim.to_guest, node)
+		kfree(m);
+	list_for_each_entry_safe(m, tmp, &sim.from_guest, node)
+		kfree(m);
+	for (i = 0; i < SIM_LOG_LINES; i++)
+		kfree(sim.log[i]);
+	kfree(sim.log);
+	kfree(sim.offers);
+	kfree(sim_vps);
+}
+
+module_init(hvis_sim_init);
+module_exit(hvis_sim_exit);
+
+MODULE_DESCRIPTION("Simulated Hyper-V host for testing hvis (not for production)");
+MODULE_LICENSE("GPL");

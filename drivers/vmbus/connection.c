@@ -1,0 +1,357 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The connection to the host: version negotiation, UNLOAD, and dispatch of
+ * every channel message the host sends.  Host messages are untrusted: each
+ * is checked against its type's minimum length before anything reads it.
+ */
+#include <linux/gfp.h>
+#include <linux/io.h>
+#include <linux/kernel.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+
+#include "vmbus_priv.h"
+#define CREATE_TRACE_POINTS
+#include "trace.h"
+
+struct hvis_connection hvis_conn = {
+	.waiters_lock	= __SPIN_LOCK_UNLOCKED(hvis_conn.waiters_lock),
+	.waiters	= LIST_HEAD_INIT(hvis_conn.waiters),
+	.lock		= __MUTEX_INITIALIZER(hvis_conn.lock),
+};
+
+static unsigned int max_version = HVIS_VMBUS_V6_0;
+module_param(max_version, uint, 0444);
+MODULE_PARM_DESC(max_version,
+		 "Newest VMBus protocol version to offer, (major << 16) | minor (default 6.0)");
+
+unsigned int hvis_msg_timeout_ms = 5000;
+module_param_named(msg_timeout_ms, hvis_msg_timeout_ms, uint, 0644);
+MODULE_PARM_DESC(msg_timeout_ms, "How long to wait for the host to answer a request (ms)");
+
+/* Newest first: the first one the host accepts is the one we use. */
+static const u32 hvis_versions[] = {
+	HVIS_VMBUS_V6_0,
+	HVIS_VMBUS_WIN10_V5_3,
+	HVIS_VMBUS_WIN10_V5_2,
+	HVIS_VMBUS_WIN10_V5_1,
+	HVIS_VMBUS_WIN10_V5,
+	HVIS_VMBUS_WIN10_V4_1,
+	HVIS_VMBUS_WIN10,
+	HVIS_VMBUS_WIN8_1,
+	HVIS_VMBUS_WIN8,
+	HVIS_VMBUS_WIN7,
+	HVIS_VMBUS_WS2008,
+};
+
+static const struct {
+	const char *name;
+	u32 min_len;	/* 0: the host never sends it, drop it */
+} hvis_chanmsgs[HVIS_CHANMSG_COUNT] = {
+	[HVIS_CHANMSG_OFFERCHANNEL] = { "OFFERCHANNEL", sizeof(struct hvis_chanmsg_offer) },
+	[HVIS_CHANMSG_RESCIND_CHANNELOFFER] = { "RESCIND_CHANNELOFFER",
+						sizeof(struct hvis_chanmsg_relid) },
+	[HVIS_CHANMSG_REQUESTOFFERS] = { "REQUESTOFFERS", 0 },
+	[HVIS_CHANMSG_ALLOFFERS_DELIVERED] = { "ALLOFFERS_DELIVERED",
+					       sizeof(struct hvis_chanmsg_hdr) },
+	[HVIS_CHANMSG_OPENCHANNEL] = { "OPENCHANNEL", 0 },
+	[HVIS_CHANMSG_OPENCHANNEL_RESULT] = { "OPENCHANNEL_RESULT", 20 },
+	[HVIS_CHANMSG_CLOSECHANNEL] = { "CLOSECHANNEL", 0 },
+	[HVIS_CHANMSG_GPADL_HEADER] = { "GPADL_HEADER", 0 },
+	[HVIS_CHANMSG_GPADL_BODY] = { "GPADL_BODY", 0 },
+	[HVIS_CHANMSG_GPADL_CREATED] = { "GPADL_CREATED", 20 },
+	[HVIS_CHANMSG_GPADL_TEARDOWN] = { "GPADL_TEARDOWN", 0 },
+	[HVIS_CHANMSG_GPADL_TORNDOWN] = { "GPADL_TORNDOWN", 12 },
+	[HVIS_CHANMSG_RELID_RELEASED] = { "RELID_RELEASED", 0 },
+	[HVIS_CHANMSG_INITIATE_CONTACT] = { "INITIATE_CONTACT", 0 },
+	[HVIS_CHANMSG_VERSION_RESPONSE] = { "VERSION_RESPONSE",
+					    sizeof(struct hvis_chanmsg_version_response) },
+	[HVIS_CHANMSG_UNLOAD] = { "UNLOAD", 0 },
+	[HVIS_CHANMSG_UNLOAD_RESPONSE] = { "UNLOAD_RESPONSE", sizeof(struct hvis_chanmsg_hdr) },
+	[HVIS_CHANMSG_TL_CONNECT_REQUEST] = { "TL_CONNECT_REQUEST", 0 },
+	[HVIS_CHANMSG_MODIFYCHANNEL] = { "MODIFYCHANNEL", 0 },
+	[HVIS_CHANMSG_TL_CONNECT_RESULT] = { "TL_CONNECT_RESULT", 0 },
+	[HVIS_CHANMSG_MODIFYCHANNEL_RESPONSE] = { "MODIFYCHANNEL_RESPONSE", 16 },
+};
+
+const char *hvis_chanmsg_name(u32 msgtype)
+{
+	if (msgtype < HVIS_CHANMSG_COUNT && hvis_chanmsgs[msgtype].name)
+		return hvis_chanmsgs[msgtype].name;
+	return "unknown";
+}
+
+/**
+ * hvis_chanmsg_check() - may the guest act on this message from the host?
+ * @payload: the message, already copied out of the shared slot
+ * @len: the payload_size the host claimed
+ *
+ * Return: 0, or -EMSGSIZE (length out of bounds for its type), -EBADMSG
+ * (a type the host must never send or that does not exist).
+ */
+int hvis_chanmsg_check(const void *payload, u32 len)
+{
+	const struct hvis_chanmsg_hdr *hdr = payload;
+	u32 min;
+
+	if (len < sizeof(*hdr) || len > HVIS_MESSAGE_PAYLOAD_SIZE)
+		return -EMSGSIZE;
+	if (hdr->msgtype >= HVIS_CHANMSG_COUNT)
+		return -EBADMSG;
+	min = hvis_chanmsgs[hdr->msgtype].min_len;
+	if (!min)
+		return -EBADMSG;
+	if (len < min)
+		return -EMSGSIZE;
+	return 0;
+}
+
+/* Which request a response answers: relid or gpadl, by type. */
+static u32 hvis_msg_key(const struct hvis_chanmsg_hdr *hdr)
+{
+	const u32 *body = (const u32 *)(hdr + 1);
+
+	switch (hdr->msgtype) {
+	case HVIS_CHANMSG_OPENCHANNEL_RESULT:
+	case HVIS_CHANMSG_MODIFYCHANNEL_RESPONSE:
+	case HVIS_CHANMSG_GPADL_TORNDOWN:
+		return body[0];
+	case HVIS_CHANMSG_GPADL_CREATED:
+		return body[1];
+	default:
+		return 0;
+	}
+}
+
+void hvis_waiter_init(struct hvis_msg_waiter *w, u32 msgtype, u32 key, bool any_key)
+{
+	INIT_LIST_HEAD(&w->node);
+	w->msgtype = msgtype;
+	w->key = key;
+	w->any_key = any_key;
+	w->len = 0;
+	init_completion(&w->done);
+}
+
+void hvis_waiter_add(struct hvis_msg_waiter *w)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&hvis_conn.waiters_lock, flags);
+	list_add_tail(&w->node, &hvis_conn.waiters);
+	spin_unlock_irqrestore(&hvis_conn.waiters_lock, flags);
+}
+
+void hvis_waiter_del(struct hvis_msg_waiter *w)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&hvis_conn.waiters_lock, flags);
+	list_del_init(&w->node);
+	spin_unlock_irqrestore(&hvis_conn.waiters_lock, flags);
+}
+
+/* Wait for the response; a host that never answers gets -ETIMEDOUT. */
+int hvis_waiter_wait(struct hvis_msg_waiter *w)
+{
+	unsigned long left;
+
+	left = wait_for_completion_timeout(&w->done, msecs_to_jiffies(hvis_msg_timeout_ms));
+	hvis_waiter_del(w);
+	return left ? 0 : -ETIMEDOUT;
+}
+
+/* Hand a response to the thread waiting for it; false if nobody is. */
+static bool hvis_msg_complete(const struct hvis_chanmsg_hdr *hdr, u32 len)
+{
+	struct hvis_msg_waiter *w;
+	unsigned long flags;
+	u32 key = hvis_msg_key(hdr);
+	bool found = false;
+
+	spin_lock_irqsave(&hvis_conn.waiters_lock, flags);
+	list_for_each_entry(w, &hvis_conn.waiters, node) {
+		if (w->msgtype != hdr->msgtype || (!w->any_key && w->key != key))
+			continue;
+		memcpy(w->msg.buf, hdr, len);
+		w->len = len;
+		list_del_init(&w->node);
+		complete(&w->done);
+		found = true;
+		break;
+	}
+	spin_unlock_irqrestore(&hvis_conn.waiters_lock, flags);
+	return found;
+}
+
+/* Every message from the host, copied out of its slot, arrives here. */
+void hvis_on_message(const struct hvis_hv_message *msg)
+{
+	const struct hvis_chanmsg_hdr *hdr = (const void *)msg->payload;
+	u32 len = msg->payload_size;
+	int ret;
+
+	if (msg->message_type != HVIS_MESSAGE_TYPE_VMBUS) {
+		pr_err_ratelimited("dropped SynIC message of type %#x on the VMBus SINT\n",
+				   msg->message_type);
+		return;
+	}
+	ret = hvis_chanmsg_check(hdr, len);
+	if (ret) {
+		pr_err_ratelimited("dropped bad channel message: type %u (%s), %u bytes: %s\n",
+				   len >= sizeof(*hdr) ? hdr->msgtype : 0,
+				   len >= sizeof(*hdr) ? hvis_chanmsg_name(hdr->msgtype) : "-",
+				   len, ret == -EMSGSIZE ? "bad length" : "not a host message");
+		return;
+	}
+	trace_hvis_chanmsg_recv(hdr->msgtype, len);
+
+	switch (hdr->msgtype) {
+	case HVIS_CHANMSG_OFFERCHANNEL:
+	case HVIS_CHANMSG_RESCIND_CHANNELOFFER:
+	case HVIS_CHANMSG_ALLOFFERS_DELIVERED:
+		hvis_chanmgmt_queue(hdr, len);
+		return;
+	default:
+		if (!hvis_msg_complete(hdr, len))
+			pr_err_ratelimited("dropped unexpected %s: nothing is waiting for it\n",
+					   hvis_chanmsg_name(hdr->msgtype));
+	}
+}
+
+/* Post a channel message on the current connection. */
+int hvis_send(const void *msg, u32 len)
+{
+	const struct hvis_chanmsg_hdr *hdr = msg;
+
+	trace_hvis_chanmsg_send(hdr->msgtype, len);
+	return hvis_post_message(hvis_conn.msg_conn_id, msg, len);
+}
+
+/* One INITIATE_CONTACT: 1 accepted, 0 refused, or an error. */
+static int hvis_try_version(u32 version)
+{
+	struct hvis_chanmsg_initiate_contact msg = {};
+	struct hvis_msg_waiter *w;
+	u32 conn_id;
+	int ret;
+
+	msg.hdr.msgtype = HVIS_CHANMSG_INITIATE_CONTACT;
+	msg.vmbus_version_requested = version;
+	msg.target_vcpu = hvis_conn.target_vp;
+	if (version >= HVIS_VMBUS_WIN10_V5) {
+		msg.msg_sint = HVIS_VMBUS_MESSAGE_SINT;
+		conn_id = HVIS_VMBUS_MESSAGE_CONNECTION_ID_4;
+	} else {
+		msg.interrupt_page = virt_to_phys(hvis_conn.int_page);
+		conn_id = HVIS_VMBUS_MESSAGE_CONNECTION_ID;
+	}
+	msg.monitor_page1 = virt_to_phys(hvis_conn.monitor_pages[0]);
+	msg.monitor_page2 = virt_to_phys(hvis_conn.monitor_pages[1]);
+
+	w = kmalloc(sizeof(*w), GFP_KERNEL);
+	if (!w)
+		return -ENOMEM;
+	hvis_waiter_init(w, HVIS_CHANMSG_VERSION_RESPONSE, 0, true);
+	hvis_waiter_add(w);
+
+	trace_hvis_chanmsg_send(msg.hdr.msgtype, sizeof(msg));
+	ret = hvis_post_message(conn_id, &msg, sizeof(msg));
+	if (ret) {
+		hvis_waiter_del(w);
+		/* An older host does not listen on connection 4 at all. */
+		ret = ret == -ENXIO ? 0 : ret;
+		goto out;
+	}
+	ret = hvis_waiter_wait(w);
+	if (ret) {
+		pr_err("the host did not answer INITIATE_CONTACT for version %u.%u within %u ms\n",
+		       HVIS_VMBUS_MAJOR(version), HVIS_VMBUS_MINOR(version),
+		       hvis_msg_timeout_ms);
+		goto out;
+	}
+	if (!w->msg.version.version_supported) {
+		ret = 0;
+		goto out;
+	}
+	hvis_conn.version = version;
+	hvis_conn.msg_conn_id = version >= HVIS_VMBUS_WIN10_V5 ?
+				w->msg.version.msg_conn_id : HVIS_VMBUS_MESSAGE_CONNECTION_ID;
+	ret = 1;
+out:
+	kfree(w);
+	return ret;
+}
+
+int hvis_connect(void)
+{
+	struct hvis_chanmsg_hdr req = { .msgtype = HVIS_CHANMSG_REQUESTOFFERS };
+	int i, ret = 0;
+
+	hvis_conn.target_vp = hvis_hv_vp_index(0);
+	hvis_conn.int_page = (void *)get_zeroed_page(GFP_KERNEL);
+	hvis_conn.monitor_pages[0] = (void *)get_zeroed_page(GFP_KERNEL);
+	hvis_conn.monitor_pages[1] = (void *)get_zeroed_page(GFP_KERNEL);
+	if (!hvis_conn.int_page || !hvis_conn.monitor_pages[0] || !hvis_conn.monitor_pages[1]) {
+		ret = -ENOMEM;
+		goto err;
+	}
+
+	for (i = 0; i < ARRAY_SIZE(hvis_versions); i++) {
+		if (hvis_versions[i] > max_version)
+			continue;
+		ret = hvis_try_version(hvis_versions[i]);
+		if (ret)
+			break;
+	}
+	if (ret <= 0) {
+		if (!ret) {
+			pr_err("the host accepted none of the VMBus versions we speak (up to %u.%u)\n",
+			       HVIS_VMBUS_MAJOR(max_version), HVIS_VMBUS_MINOR(max_version));
+			ret = -EPROTO;
+		}
+		goto err;
+	}
+	pr_info("VMBus version %u.%u\n", HVIS_VMBUS_MAJOR(hvis_conn.version),
+		HVIS_VMBUS_MINOR(hvis_conn.version));
+
+	ret = hvis_send(&req, sizeof(req));
+	if (ret) {
+		pr_err("REQUESTOFFERS failed: %d\n", ret);
+		hvis_disconnect();
+		return ret;
+	}
+	return 0;
+
+err:
+	hvis_conn.version = 0;
+	free_page((unsigned long)hvis_conn.int_page);
+	free_page((unsigned long)hvis_conn.monitor_pages[0]);
+	free_page((unsigned long)hvis_conn.monitor_pages[1]);
+	return ret;
+}
+
+/* UNLOAD (hosts from 3.0 on answer it), then forget the connection. */
+void hvis_disconnect(void)
+{
+	struct hvis_chanmsg_hdr msg = { .msgtype = HVIS_CHANMSG_UNLOAD };
+	struct hvis_msg_waiter *w;
+
+	if (!hvis_conn.version)
+		return;
+	if (hvis_conn.version >= HVIS_VMBUS_WIN8_1) {
+		w = kmalloc(sizeof(*w), GFP_KERNEL);
+		if (w) {
+			hvis_waiter_init(w, HVIS_CHANMSG_UNLOAD_RESPONSE, 0, true);
+			hvis_waiter_add(w);
+			if (hvis_send(&msg, sizeof(msg)) || hvis_waiter_wait(w))
+				pr_err("the host did not answer UNLOAD\n");
+			hvis_waiter_del(w);
+			kfree(w);
+		}
+	}
+	hvis_conn.version = 0;
+	free_page((unsigned long)hvis_conn.int_page);
+	free_page((unsigned long)hvis_conn.monitor_pages[0]);
+	free_page((unsigned long)hvis_conn.monitor_pages[1]);
+}

@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Private state of the VMBus core.  Not for service drivers: their API is
+ * include/hvis/vmbus.h.
+ */
+#ifndef _HVIS_VMBUS_PRIV_H
+#define _HVIS_VMBUS_PRIV_H
+
+#include <linux/completion.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include <linux/workqueue.h>
+
+#include <hvis/hv_backend.h>
+#include <hvis/tlfs.h>
+#include <hvis/vmbus_wire.h>
+
+/* hv.c: the hypervisor interface above the backend. */
+struct hvis_synic_cpu {
+	void *message_page;		/* SIMP, one slot per SINT */
+	void *event_page;		/* SIEFP */
+	struct work_struct msg_work;	/* drains this CPU's SINT2 slot */
+	unsigned int cpu;
+	u32 vp_index;
+};
+
+int hvis_hv_init(void);
+void hvis_hv_exit(void);
+int hvis_synic_init(void);
+void hvis_synic_exit(void);
+u32 hvis_hv_vp_index(unsigned int cpu);
+int hvis_post_message(u32 connection_id, const void *payload, u32 size);
+extern const struct hvis_hv_backend *hvis_hv;
+
+/* hv_real.c: the real Hyper-V backend. */
+bool hvis_hyperv_detect(char vendor[13]);
+const struct hvis_hv_backend *hvis_real_backend(void);
+
+/* connection.c: the connection to the host and message dispatch. */
+
+/* A thread waiting for one host message (a response to what it posted). */
+struct hvis_msg_waiter {
+	struct list_head node;
+	u32 msgtype;
+	u32 key;		/* relid, gpadl or 0, matched by hvis_msg_key() */
+	bool any_key;
+	struct completion done;
+	union {
+		u8 buf[HVIS_MESSAGE_PAYLOAD_SIZE];
+		struct hvis_chanmsg_hdr hdr;
+		struct hvis_chanmsg_version_response version;
+	} msg;
+	u32 len;
+};
+
+struct hvis_connection {
+	u32 version;		/* negotiated, 0 while disconnected */
+	u32 msg_conn_id;	/* where PostMessage goes */
+	u32 target_vp;		/* VP that receives our messages */
+	void *int_page;		/* < 5.0: legacy interrupt page */
+	void *monitor_pages[2];
+	spinlock_t waiters_lock;	/* protects waiters */
+	struct list_head waiters;
+	struct workqueue_struct *work_queue;	/* offers and rescinds, in order */
+	struct mutex lock;
+};
+
+extern struct hvis_connection hvis_conn;
+extern unsigned int hvis_msg_timeout_ms;
+
+int hvis_connect(void);
+void hvis_disconnect(void);
+void hvis_on_message(const struct hvis_hv_message *msg);
+void hvis_waiter_init(struct hvis_msg_waiter *w, u32 msgtype, u32 key, bool any_key);
+void hvis_waiter_add(struct hvis_msg_waiter *w);
+void hvis_waiter_del(struct hvis_msg_waiter *w);
+int hvis_waiter_wait(struct hvis_msg_waiter *w);
+const char *hvis_chanmsg_name(u32 msgtype);
+
+int hvis_send(const void *msg, u32 len);
+
+/* Validation of host messages (also used by the KUnit suite). */
+int hvis_chanmsg_check(const void *payload, u32 len);
+int hvis_offer_check(const struct hvis_chanmsg_offer *o);
+
+/* channel_mgmt.c: offers and rescinds. */
+struct hvis_channel;
+struct hvis_device;
+void hvis_chanmgmt_queue(const struct hvis_chanmsg_hdr *hdr, u32 len);
+void hvis_chanmgmt_wait_offers(void);
+int hvis_chanmgmt_init(void);
+void hvis_chanmgmt_stop(void);
+void hvis_chanmgmt_exit(void);
+
+/* bus.c */
+int hvis_bus_init(void);
+void hvis_bus_exit(void);
+int hvis_device_add(struct hvis_channel *ch);
+void hvis_device_remove(struct hvis_device *hdev);
+
+#endif /* _HVIS_VMBUS_PRIV_H */

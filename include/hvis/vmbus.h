@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The driver API of hvis_vmbus: what a service driver sees of the bus.
+ */
+#ifndef _HVIS_VMBUS_H
+#define _HVIS_VMBUS_H
+
+#include <linux/device.h>
+#include <linux/list.h>
+#include <linux/mod_devicetable.h>
+#include <linux/uuid.h>
+
+#include <hvis/vmbus_wire.h>
+
+/* A channel offered by the host; a primary one is also a device. */
+struct hvis_channel {
+	struct hvis_chanmsg_offer offer;	/* as the host sent it (validated) */
+	u32 relid;
+	u32 target_cpu;
+	struct hvis_channel *primary;		/* NULL for a primary channel */
+	struct list_head sub_channels;		/* of a primary, under the core's lock */
+	struct list_head sub_node;
+	struct hvis_device *device;		/* primary only */
+	bool rescinded;
+};
+
+/* A device on bus "vmbus", named by the instance GUID of its offer. */
+struct hvis_device {
+	struct device dev;
+	guid_t class_id;
+	guid_t instance_id;
+	u16 vendor_id;
+	u16 device_id;
+	struct hvis_channel *channel;
+};
+
+#define to_hvis_device(d)	container_of(d, struct hvis_device, dev)
+
+struct hvis_device_id {
+	guid_t guid;
+};
+
+struct hvis_driver {
+	const char *name;
+	const struct hvis_device_id *id_table;	/* ends with a null GUID */
+	int (*probe)(struct hvis_device *dev, const struct hvis_device_id *id);
+	void (*remove)(struct hvis_device *dev);
+	struct device_driver driver;
+};
+
+#define to_hvis_driver(d)	container_of(d, struct hvis_driver, driver)
+
+int __hvis_driver_register(struct hvis_driver *drv, struct module *owner);
+void hvis_driver_unregister(struct hvis_driver *drv);
+#define hvis_driver_register(drv)	__hvis_driver_register(drv, THIS_MODULE)
+
+#endif /* _HVIS_VMBUS_H */

@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * VMBus channel messages: the payload of SynIC messages on SINT2 (host to
+ * guest) and of HvCallPostMessage (guest to host).  Layouts are facts of the
+ * protocol, see shared/reference/protocol.md §1.5 and §2; x86-64 only, so
+ * fields are in CPU order.
+ */
+#ifndef _HVIS_VMBUS_WIRE_H
+#define _HVIS_VMBUS_WIRE_H
+
+#include <linux/build_bug.h>
+#include <linux/types.h>
+#include <linux/uuid.h>
+
+/* Protocol versions, (major << 16) | minor. */
+#define HVIS_VMBUS_VERSION(major, minor)	(((major) << 16) | (minor))
+#define HVIS_VMBUS_WS2008	HVIS_VMBUS_VERSION(0, 13)
+#define HVIS_VMBUS_WIN7		HVIS_VMBUS_VERSION(1, 1)
+#define HVIS_VMBUS_WIN8		HVIS_VMBUS_VERSION(2, 4)
+#define HVIS_VMBUS_WIN8_1	HVIS_VMBUS_VERSION(3, 0)
+#define HVIS_VMBUS_WIN10	HVIS_VMBUS_VERSION(4, 0)
+#define HVIS_VMBUS_WIN10_V4_1	HVIS_VMBUS_VERSION(4, 1)
+#define HVIS_VMBUS_WIN10_V5	HVIS_VMBUS_VERSION(5, 0)
+#define HVIS_VMBUS_WIN10_V5_1	HVIS_VMBUS_VERSION(5, 1)
+#define HVIS_VMBUS_WIN10_V5_2	HVIS_VMBUS_VERSION(5, 2)
+#define HVIS_VMBUS_WIN10_V5_3	HVIS_VMBUS_VERSION(5, 3)
+#define HVIS_VMBUS_V6_0		HVIS_VMBUS_VERSION(6, 0)
+#define HVIS_VMBUS_MAJOR(v)	((v) >> 16)
+#define HVIS_VMBUS_MINOR(v)	((v) & 0xffff)
+
+/* PostMessage connection ids, and the SINT VMBus messages arrive on. */
+#define HVIS_VMBUS_MESSAGE_CONNECTION_ID	1
+#define HVIS_VMBUS_MESSAGE_CONNECTION_ID_4	4	/* INITIATE_CONTACT, >= 5.0 */
+#define HVIS_VMBUS_MESSAGE_SINT			2
+
+enum hvis_chanmsg_type {
+	HVIS_CHANMSG_INVALID			= 0,
+	HVIS_CHANMSG_OFFERCHANNEL		= 1,
+	HVIS_CHANMSG_RESCIND_CHANNELOFFER	= 2,
+	HVIS_CHANMSG_REQUESTOFFERS		= 3,
+	HVIS_CHANMSG_ALLOFFERS_DELIVERED	= 4,
+	HVIS_CHANMSG_OPENCHANNEL		= 5,
+	HVIS_CHANMSG_OPENCHANNEL_RESULT		= 6,
+	HVIS_CHANMSG_CLOSECHANNEL		= 7,
+	HVIS_CHANMSG_GPADL_HEADER		= 8,
+	HVIS_CHANMSG_GPADL_BODY			= 9,
+	HVIS_CHANMSG_GPADL_CREATED		= 10,
+	HVIS_CHANMSG_GPADL_TEARDOWN		= 11,
+	HVIS_CHANMSG_GPADL_TORNDOWN		= 12,
+	HVIS_CHANMSG_RELID_RELEASED		= 13,
+	HVIS_CHANMSG_INITIATE_CONTACT		= 14,
+	HVIS_CHANMSG_VERSION_RESPONSE		= 15,
+	HVIS_CHANMSG_UNLOAD			= 16,
+	HVIS_CHANMSG_UNLOAD_RESPONSE		= 17,
+	HVIS_CHANMSG_TL_CONNECT_REQUEST		= 21,
+	HVIS_CHANMSG_MODIFYCHANNEL		= 22,
+	HVIS_CHANMSG_TL_CONNECT_RESULT		= 23,
+	HVIS_CHANMSG_MODIFYCHANNEL_RESPONSE	= 24,
+	HVIS_CHANMSG_COUNT
+};
+
+struct hvis_chanmsg_hdr {
+	u32 msgtype;
+	u32 padding;
+} __packed;
+static_assert(sizeof(struct hvis_chanmsg_hdr) == 8);
+
+struct hvis_chanmsg_initiate_contact {
+	struct hvis_chanmsg_hdr hdr;
+	u32 vmbus_version_requested;
+	u32 target_vcpu;
+	union {
+		u64 interrupt_page;	/* < 5.0 */
+		struct {		/* >= 5.0 */
+			u8 msg_sint;
+			u8 padding1[3];
+			u32 padding2;
+		};
+	};
+	u64 monitor_page1;
+	u64 monitor_page2;
+} __packed;
+static_assert(sizeof(struct hvis_chanmsg_initiate_contact) == 40);
+
+struct hvis_chanmsg_version_response {
+	struct hvis_chanmsg_hdr hdr;
+	u8 version_supported;
+	u8 connection_state;
+	u16 padding;
+	u32 msg_conn_id;	/* >= 5.0: connection id for all later messages */
+} __packed;
+static_assert(sizeof(struct hvis_chanmsg_version_response) == 16);
+
+#define HVIS_OFFER_USER_DEF_SIZE	120
+#define HVIS_MONITOR_ID_NONE		0xff
+
+struct hvis_chanmsg_offer {
+	struct hvis_chanmsg_hdr hdr;
+	guid_t if_type;
+	guid_t if_instance;
+	u64 reserved1;
+	u64 reserved2;
+	u16 chn_flags;
+	u16 mmio_megabytes;
+	u8 user_def[HVIS_OFFER_USER_DEF_SIZE];
+	u16 sub_channel_index;
+	u16 reserved3;
+	u32 child_relid;
+	u8 monitorid;
+	u8 monitor_allocated;		/* bit 0 */
+	u16 is_dedicated_interrupt;	/* bit 0 */
+	u32 connection_id;
+} __packed;
+static_assert(sizeof(struct hvis_chanmsg_offer) == 196);
+
+/* Messages that carry only a relid: RESCIND_CHANNELOFFER, RELID_RELEASED, CLOSECHANNEL. */
+struct hvis_chanmsg_relid {
+	struct hvis_chanmsg_hdr hdr;
+	u32 child_relid;
+} __packed;
+static_assert(sizeof(struct hvis_chanmsg_relid) == 12);
+
+#endif /* _HVIS_VMBUS_WIRE_H */

@@ -37,6 +37,7 @@ run_lines() { # run_lines NAME command...
 	"$@" >"$log" 2>&1
 	local rc=$?
 	grep -E '^(PASS|FAIL|SKIP) ' "$log" | while read -r l; do record $l; done
+	grep '^INFO ' "$log"
 	if [ $rc != 0 ] && ! grep -q '^FAIL ' "$log"; then
 		record FAIL "$name (exit $rc, see $log)"
 		tail -n 20 "$log"
@@ -107,6 +108,13 @@ for f in $(git ls-files '*.c' '*.h' | grep -v '^tools/'); do
 		record FAIL "checkpatch/$f"
 	fi
 done
+
+stage "tools"
+if make -C tools >"$(logname tools)" 2>&1; then
+	record PASS "tools/build"
+else
+	record FAIL "tools/build (see $(logname tools))"
+fi
 
 stage "userspace unit tests"
 run_lines unit tests/unit/run.sh

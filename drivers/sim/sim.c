@@ -35,9 +35,13 @@ module_param(profile, charp, 0444);
 MODULE_PARM_DESC(profile,
 		 "Host to play: WS2008 WS2008R2 WS2012 WS2012R2 WS2016 4.1 5.0 5.1 WS2019 WS2022 6.0");
 
+static bool ics = true;
+module_param(ics, bool, 0444);
+MODULE_PARM_DESC(ics, "Offer the six integration services (default on)");
+
 static unsigned int extra_offers;
 module_param(extra_offers, uint, 0444);
-MODULE_PARM_DESC(extra_offers, "Offers of the test class on top of the six integration services");
+MODULE_PARM_DESC(extra_offers, "Offers of the test class on top of the integration services");
 
 #define SIM_MAX_POSTED		16	/* guest message buffers per port (TLFS) */
 #define SIM_MAX_OFFERS		1024
@@ -119,9 +123,23 @@ struct sim_msg {
 	u8 buf[HVIS_MESSAGE_PAYLOAD_SIZE];
 };
 
+enum sim_offer_state {
+	SIM_FREE,		/* relid unused */
+	SIM_READY,		/* offered once the guest asks */
+	SIM_OFFERED,		/* sent to the guest */
+	SIM_RESCINDED,		/* rescind sent, waiting for RELID_RELEASED */
+	SIM_REFUSED,		/* the guest released it without a rescind */
+};
+
+static const char * const sim_state_names[] = {
+	[SIM_FREE] = "free", [SIM_READY] = "ready", [SIM_OFFERED] = "offered",
+	[SIM_RESCINDED] = "rescinded", [SIM_REFUSED] = "refused",
+};
+
+/* Indexed by relid - 1. */
 struct sim_offer {
 	struct hvis_chanmsg_offer offer;
-	bool offered;		/* the guest has been sent it */
+	enum sim_offer_state state;
 };
 
 static struct {
@@ -134,8 +152,8 @@ static struct {
 	struct list_head to_guest;	/* waiting for the SINT2 slot */
 	struct list_head from_guest;	/* posted, not yet handled */
 	unsigned int nr_posted;
-	struct sim_offer *offers;
-	unsigned int nr_offers;
+	struct sim_offer *offers;	/* SIM_MAX_OFFERS, under sim_host_mutex */
+	bool mute;			/* a host that never answers */
 	void (*guest_isr)(void);
 	char **log;
 	unsigned int log_head, log_len;
@@ -143,6 +161,7 @@ static struct {
 
 static struct sim_vp *sim_vps;	/* nr_cpu_ids entries */
 static struct work_struct sim_host_work;
+static DEFINE_MUTEX(sim_host_mutex);	/* the host's side: offers, version */
 static struct dentry *sim_debugfs;
 
 /* Control-message log, readable in debugfs (hvsim shows it). */
@@ -237,7 +256,8 @@ static void sim_deliver_locked(void)
 				break;
 		}
 		list_del(&m->node);
-		memcpy(slot->payload, m->buf, m->len);
+		/* An injected message may claim more than the slot holds. */
+		memcpy(slot->payload, m->buf, min_t(u32, m->len, HVIS_MESSAGE_PAYLOAD_SIZE));
 		slot->payload_size = m->len;
 		slot->sender = 0;
 		slot->flags = list_empty(&sim.to_guest) ? 0 : HVIS_MESSAGE_FLAG_PENDING;
@@ -450,6 +470,21 @@ static bool sim_accepts(u32 version)
 	return false;
 }
 
+/* The guest is gone: every channel is offered afresh to the next one. */
+static void sim_reset_offers(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < SIM_MAX_OFFERS; i++) {
+		struct sim_offer *o = &sim.offers[i];
+
+		if (o->state == SIM_RESCINDED)
+			o->state = SIM_FREE;
+		else if (o->state != SIM_FREE)
+			o->state = SIM_READY;
+	}
+}
+
 static void sim_on_initiate_contact(const struct sim_msg *m)
 {
 	const struct hvis_chanmsg_initiate_contact *ic = (const void *)m->buf;
@@ -464,7 +499,12 @@ static void sim_on_initiate_contact(const struct sim_msg *m)
 	     (v >= HVIS_VMBUS_WIN10_V5) == (m->conn_id == HVIS_VMBUS_MESSAGE_CONNECTION_ID_4);
 	sim_log("G->H INITIATE_CONTACT version=%u.%u conn=%u target_vcpu=%u -> %s",
 		HVIS_VMBUS_MAJOR(v), HVIS_VMBUS_MINOR(v), m->conn_id, ic->target_vcpu,
-		ok ? "accepted" : "refused");
+		sim.mute ? "no answer" : ok ? "accepted" : "refused");
+	if (sim.mute)
+		return;
+	/* A new contact while connected starts over (the guest was reset). */
+	if (sim.version)
+		sim_reset_offers();
 	if (ok) {
 		sim.version = v;
 		sim.target_vp = ic->target_vcpu < nr_cpu_ids ? ic->target_vcpu : 0;
@@ -476,19 +516,27 @@ static void sim_on_initiate_contact(const struct sim_msg *m)
 		resp.version_supported, resp.msg_conn_id);
 }
 
+static void sim_send_offer(struct sim_offer *o, u32 size)
+{
+	sim_send(&o->offer, size);
+	sim_log("H->G OFFERCHANNEL relid=%u class=%pUl instance=%pUl sub=%u",
+		o->offer.child_relid, &o->offer.if_type, &o->offer.if_instance,
+		o->offer.sub_channel_index);
+}
+
 static void sim_on_request_offers(void)
 {
 	struct hvis_chanmsg_hdr done = { .msgtype = HVIS_CHANMSG_ALLOFFERS_DELIVERED };
 	unsigned int i;
 
 	sim_log("G->H REQUESTOFFERS");
-	for (i = 0; i < sim.nr_offers; i++) {
+	for (i = 0; i < SIM_MAX_OFFERS; i++) {
 		struct sim_offer *o = &sim.offers[i];
 
-		o->offered = true;
-		sim_send(&o->offer, sizeof(o->offer));
-		sim_log("H->G OFFERCHANNEL relid=%u class=%pUl instance=%pUl",
-			o->offer.child_relid, &o->offer.if_type, &o->offer.if_instance);
+		if (o->state != SIM_READY)
+			continue;
+		o->state = SIM_OFFERED;
+		sim_send_offer(o, sizeof(o->offer));
 	}
 	sim_send(&done, sizeof(done));
 	sim_log("H->G ALLOFFERS_DELIVERED");
@@ -497,14 +545,24 @@ static void sim_on_request_offers(void)
 static void sim_on_unload(void)
 {
 	struct hvis_chanmsg_hdr resp = { .msgtype = HVIS_CHANMSG_UNLOAD_RESPONSE };
-	unsigned int i;
 
 	sim_log("G->H UNLOAD");
-	for (i = 0; i < sim.nr_offers; i++)
-		sim.offers[i].offered = false;
+	sim_reset_offers();
+	sim.version = 0;
+	if (sim.mute)
+		return;
 	sim_send(&resp, sizeof(resp));
 	sim_log("H->G UNLOAD_RESPONSE");
-	sim.version = 0;
+}
+
+static void sim_on_relid_released(u32 relid)
+{
+	struct sim_offer *o = relid && relid <= SIM_MAX_OFFERS ? &sim.offers[relid - 1] : NULL;
+
+	sim_log("G->H RELID_RELEASED relid=%u", relid);
+	if (!o || o->state == SIM_FREE || o->state == SIM_READY)
+		return;
+	o->state = o->state == SIM_RESCINDED ? SIM_FREE : SIM_REFUSED;
 }
 
 static void sim_host_fn(struct work_struct *work)
@@ -524,6 +582,7 @@ static void sim_host_fn(struct work_struct *work)
 		if (!m)
 			return;
 
+		mutex_lock(&sim_host_mutex);
 		hdr = (const void *)m->buf;
 		if (m->len < sizeof(*hdr)) {
 			sim_log("G->H short message (%u bytes) ignored", m->len);
@@ -538,32 +597,224 @@ static void sim_host_fn(struct work_struct *work)
 			sim_on_unload();
 		} else if (hdr->msgtype == HVIS_CHANMSG_RELID_RELEASED &&
 			   m->len >= sizeof(struct hvis_chanmsg_relid)) {
-			sim_log("G->H RELID_RELEASED relid=%u",
-				((const struct hvis_chanmsg_relid *)hdr)->child_relid);
+			const struct hvis_chanmsg_relid *r = (const void *)hdr;
+
+			sim_on_relid_released(r->child_relid);
 		} else {
 			sim_log("G->H type %u (%u bytes) not handled", hdr->msgtype, m->len);
 		}
+		mutex_unlock(&sim_host_mutex);
 		kfree(m);
 	}
 }
 
-static void sim_add_offer(const guid_t *class_id, const guid_t *instance_id)
+/* Make an offer in the free slot for @relid (or the first free one). */
+static struct sim_offer *sim_add_offer(const guid_t *class_id, const guid_t *instance_id,
+				       u16 sub_index, u32 relid)
 {
-	struct hvis_chanmsg_offer *o = &sim.offers[sim.nr_offers].offer;
-	u32 relid = sim.nr_offers + 1;
+	struct sim_offer *so;
+	struct hvis_chanmsg_offer *o;
+	unsigned int i;
 
+	if (!relid) {
+		for (i = 0; i < SIM_MAX_OFFERS && sim.offers[i].state != SIM_FREE; i++)
+			;
+		relid = i + 1;
+	}
+	if (relid > SIM_MAX_OFFERS || sim.offers[relid - 1].state != SIM_FREE)
+		return NULL;
+	so = &sim.offers[relid - 1];
+	o = &so->offer;
 	memset(o, 0, sizeof(*o));
 	o->hdr.msgtype = HVIS_CHANMSG_OFFERCHANNEL;
 	o->if_type = *class_id;
 	o->if_instance = *instance_id;
 	o->chn_flags = 0x11;	/* enumerate device interface, named pipe mode */
 	o->user_def[0] = 4;	/* pipe mode: message */
+	o->sub_channel_index = sub_index;
 	o->child_relid = relid;
 	o->monitorid = HVIS_MONITOR_ID_NONE;
 	o->is_dedicated_interrupt = 1;
 	o->connection_id = relid | 0x2000;
-	sim.nr_offers++;
+	so->state = SIM_READY;
+	return so;
 }
+
+static int sim_offers_show(struct seq_file *s, void *unused)
+{
+	unsigned int i;
+
+	mutex_lock(&sim_host_mutex);
+	seq_printf(s, "profile %s version %u.%u\n", sim.prof->name,
+		   HVIS_VMBUS_MAJOR(sim.version), HVIS_VMBUS_MINOR(sim.version));
+	for (i = 0; i < SIM_MAX_OFFERS; i++) {
+		struct sim_offer *o = &sim.offers[i];
+
+		if (o->state == SIM_FREE)
+			continue;
+		seq_printf(s, "%u %s %pUl %pUl %u\n", o->offer.child_relid,
+			   sim_state_names[o->state], &o->offer.if_type,
+			   &o->offer.if_instance, o->offer.sub_channel_index);
+	}
+	mutex_unlock(&sim_host_mutex);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(sim_offers);
+
+/*
+ * Host commands, one per write (hvsim writes them):
+ *   offer CLASS INSTANCE [sub=N] [relid=N] [size=N]
+ *   rescind RELID
+ *   profile NAME
+ *   inject TYPE SIZE        a bare message of any type and claimed size
+ *   mute 0|1                stop answering INITIATE_CONTACT and UNLOAD
+ * relid= may name a slot in use or out of range and size= may cut the
+ * offer short: they exist to send the guest what a broken host would.
+ */
+static int sim_cmd_offer(char *args)
+{
+	char *cls = strsep(&args, " "), *inst = strsep(&args, " "), *opt;
+	unsigned int sub = 0, relid = 0, size = sizeof(struct hvis_chanmsg_offer);
+	struct sim_offer tmp, *so;
+	guid_t c, i;
+
+	if (!cls || !inst || guid_parse(cls, &c) || guid_parse(inst, &i))
+		return -EINVAL;
+	while ((opt = strsep(&args, " "))) {
+		if (!*opt)
+			continue;
+		if (sscanf(opt, "sub=%u", &sub) != 1 && sscanf(opt, "relid=%u", &relid) != 1 &&
+		    sscanf(opt, "size=%u", &size) != 1)
+			return -EINVAL;
+	}
+	if (sub > 0xffff || size > HVIS_MESSAGE_PAYLOAD_SIZE)
+		return -EINVAL;
+
+	so = sim_add_offer(&c, &i, sub, relid);
+	if (!so) {
+		if (!relid)
+			return -ENOSPC;
+		/* A relid the host does not track: send it, remember nothing. */
+		memset(&tmp, 0, sizeof(tmp));
+		tmp.offer.hdr.msgtype = HVIS_CHANMSG_OFFERCHANNEL;
+		tmp.offer.if_type = c;
+		tmp.offer.if_instance = i;
+		tmp.offer.sub_channel_index = sub;
+		tmp.offer.child_relid = relid;
+		tmp.offer.monitorid = HVIS_MONITOR_ID_NONE;
+		tmp.offer.connection_id = relid | 0x2000;
+		if (sim.version)
+			sim_send_offer(&tmp, size);
+		return 0;
+	}
+	if (sim.version) {
+		so->state = SIM_OFFERED;
+		sim_send_offer(so, size);
+	}
+	return 0;
+}
+
+static int sim_cmd_rescind(char *args)
+{
+	struct hvis_chanmsg_relid msg = { .hdr.msgtype = HVIS_CHANMSG_RESCIND_CHANNELOFFER };
+	struct sim_offer *so;
+	unsigned int relid;
+
+	if (!args || kstrtouint(args, 0, &relid))
+		return -EINVAL;
+	msg.child_relid = relid;
+	so = relid && relid <= SIM_MAX_OFFERS ? &sim.offers[relid - 1] : NULL;
+	if (so && so->state == SIM_READY) {
+		so->state = SIM_FREE;	/* never offered: nothing to tell the guest */
+		return 0;
+	}
+	if (so && so->state == SIM_OFFERED)
+		so->state = SIM_RESCINDED;
+	else if (so && so->state == SIM_REFUSED)
+		so->state = SIM_FREE;
+	if (!sim.version)
+		return so ? 0 : -ENOENT;
+	sim_send(&msg, sizeof(msg));
+	sim_log("H->G RESCIND_CHANNELOFFER relid=%u", relid);
+	return 0;
+}
+
+static int sim_cmd_profile(char *args)
+{
+	unsigned int i;
+
+	if (sim.version)
+		return -EBUSY;	/* a guest is connected: unload it first */
+	for (i = 0; i < ARRAY_SIZE(sim_profiles); i++) {
+		if (args && !strcmp(args, sim_profiles[i].name)) {
+			sim.prof = &sim_profiles[i];
+			sim_log("host profile %s", sim.prof->name);
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+static int sim_cmd_inject(char *args)
+{
+	u8 buf[HVIS_MESSAGE_PAYLOAD_SIZE] = {};
+	struct sim_msg *m;
+	unsigned long flags;
+	unsigned int type, size;
+
+	if (!args || sscanf(args, "%u %u", &type, &size) != 2 || size > 255)
+		return -EINVAL;
+	((struct hvis_chanmsg_hdr *)buf)->msgtype = type;
+	m = kzalloc(sizeof(*m), GFP_KERNEL);
+	if (!m)
+		return -ENOMEM;
+	memcpy(m->buf, buf, sizeof(buf));
+	/* The slot's size field may claim more than the payload holds. */
+	m->len = size;
+	sim_log("H->G injected type %u claiming %u bytes", type, size);
+	spin_lock_irqsave(&sim.lock, flags);
+	list_add_tail(&m->node, &sim.to_guest);
+	sim_deliver_locked();
+	spin_unlock_irqrestore(&sim.lock, flags);
+	return 0;
+}
+
+static ssize_t sim_ctl_write(struct file *file, const char __user *ubuf, size_t len,
+			     loff_t *ppos)
+{
+	char *buf, *cmd, *args;
+	int ret;
+
+	if (len > 256)
+		return -E2BIG;
+	buf = memdup_user_nul(ubuf, len);
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+	args = strim(buf);
+	cmd = strsep(&args, " ");
+
+	mutex_lock(&sim_host_mutex);
+	if (!strcmp(cmd, "offer"))
+		ret = sim_cmd_offer(args);
+	else if (!strcmp(cmd, "rescind"))
+		ret = sim_cmd_rescind(args);
+	else if (!strcmp(cmd, "profile"))
+		ret = sim_cmd_profile(args);
+	else if (!strcmp(cmd, "inject"))
+		ret = sim_cmd_inject(args);
+	else if (!strcmp(cmd, "mute"))
+		ret = args ? kstrtobool(args, &sim.mute) : -EINVAL;
+	else
+		ret = -EINVAL;
+	mutex_unlock(&sim_host_mutex);
+	kfree(buf);
+	return ret ? ret : len;
+}
+
+static const struct file_operations sim_ctl_fops = {
+	.owner	= THIS_MODULE,
+	.write	= sim_ctl_write,
+};
 
 static int sim_log_show(struct seq_file *s, void *unused)
 {
@@ -607,6 +858,10 @@ static int __init hvis_sim_init(void)
 		pr_err("extra_offers: at most %zu\n", SIM_MAX_OFFERS - ARRAY_SIZE(sim_ics));
 		return -EINVAL;
 	}
+	if (extra_offers > 0xffff) {
+		pr_err("extra_offers: at most 65535\n");
+		return -EINVAL;
+	}
 
 	spin_lock_init(&sim.lock);
 	INIT_LIST_HEAD(&sim.to_guest);
@@ -615,7 +870,7 @@ static int __init hvis_sim_init(void)
 
 	sim.log = kcalloc(SIM_LOG_LINES, sizeof(*sim.log), GFP_KERNEL);
 	sim_vps = kcalloc(nr_cpu_ids, sizeof(*sim_vps), GFP_KERNEL);
-	sim.offers = kcalloc(ARRAY_SIZE(sim_ics) + extra_offers, sizeof(*sim.offers), GFP_KERNEL);
+	sim.offers = kcalloc(SIM_MAX_OFFERS, sizeof(*sim.offers), GFP_KERNEL);
 	if (!sim.log || !sim_vps || !sim.offers)
 		goto err;
 	for_each_possible_cpu(cpu) {
@@ -624,19 +879,22 @@ static int __init hvis_sim_init(void)
 		sim_vps[cpu].csd.func = sim_csd_fn;
 	}
 
-	for (i = 0; i < ARRAY_SIZE(sim_ics); i++)
-		sim_add_offer(&sim_ics[i].class_id, &sim_ics[i].instance_id);
+	for (i = 0; ics && i < ARRAY_SIZE(sim_ics); i++)
+		sim_add_offer(&sim_ics[i].class_id, &sim_ics[i].instance_id, 0, 0);
 	for (i = 0; i < extra_offers; i++) {
 		guid_t inst = GUID_INIT(0x6876ab5f, 0, 0, 0, 0, 0, 0, 0, 0, i >> 8, i & 0xff);
 
-		sim_add_offer(&sim_test_class, &inst);
+		sim_add_offer(&sim_test_class, &inst, 0, 0);
 	}
 
 	sim_debugfs = debugfs_create_dir("hvis_sim", NULL);
 	debugfs_create_file("log", 0400, sim_debugfs, NULL, &sim_log_fops);
+	debugfs_create_file("offers", 0400, sim_debugfs, NULL, &sim_offers_fops);
+	debugfs_create_file("ctl", 0200, sim_debugfs, NULL, &sim_ctl_fops);
 	pr_info("simulated Hyper-V host up: profile %s (VMBus up to %u.%u), %u offers\n",
 		sim.prof->name, HVIS_VMBUS_MAJOR(sim.prof->max_version),
-		HVIS_VMBUS_MINOR(sim.prof->max_version), sim.nr_offers);
+		HVIS_VMBUS_MINOR(sim.prof->max_version),
+		(ics ? (unsigned int)ARRAY_SIZE(sim_ics) : 0) + extra_offers);
 	return 0;
 
 err:

@@ -14,9 +14,6 @@
 #include "vmbus_priv.h"
 #include "trace.h"
 
-#define HVIS_MAX_RELID		2048	/* bits in the SINT2 event-flag area */
-#define HVIS_MAX_MONITOR_ID	128	/* 4 trigger groups of 32 */
-
 struct hvis_chanmgmt_msg {
 	struct list_head node;
 	u32 len;
@@ -75,30 +72,6 @@ static struct hvis_channel *hvis_find_primary(const guid_t *type, const guid_t *
 			return ch;
 	}
 	return NULL;
-}
-
-/**
- * hvis_offer_check() - is this offer one the guest can take?
- * @o: the offer, copied out of shared memory
- *
- * Return: 0 or -EINVAL; the reason is logged (ratelimited).
- */
-int hvis_offer_check(const struct hvis_chanmsg_offer *o)
-{
-	if (!o->child_relid || o->child_relid >= HVIS_MAX_RELID) {
-		pr_err_ratelimited("offer: relid %u out of range\n", o->child_relid);
-		return -EINVAL;
-	}
-	if ((o->monitor_allocated & 1) && o->monitorid >= HVIS_MAX_MONITOR_ID) {
-		pr_err_ratelimited("offer %u: monitor id %u out of range\n",
-				   o->child_relid, o->monitorid);
-		return -EINVAL;
-	}
-	if (guid_is_null(&o->if_type) || guid_is_null(&o->if_instance)) {
-		pr_err_ratelimited("offer %u: null class or instance GUID\n", o->child_relid);
-		return -EINVAL;
-	}
-	return 0;
 }
 
 static void hvis_on_offer(const struct hvis_chanmsg_offer *o)
@@ -248,6 +221,19 @@ void hvis_chanmgmt_wait_offers(void)
 		pr_warn("the host did not say ALLOFFERS_DELIVERED within %u ms; going on\n",
 			hvis_msg_timeout_ms);
 	flush_workqueue(hvis_chanmgmt_wq);
+}
+
+/* How many devices (primary channels) are on the bus. */
+unsigned int hvis_chanmgmt_count(void)
+{
+	unsigned int i, n = 0;
+
+	mutex_lock(&hvis_conn.lock);
+	for (i = 1; i < HVIS_MAX_RELID; i++)
+		if (hvis_relids[i] && !hvis_relids[i]->primary)
+			n++;
+	mutex_unlock(&hvis_conn.lock);
+	return n;
 }
 
 int hvis_chanmgmt_init(void)

@@ -11,6 +11,7 @@
 #include <linux/module.h>
 #include <linux/kernel.h>
 #include <linux/init.h>
+#include <linux/ktime.h>
 
 #include <hvis/version.h>
 
@@ -36,6 +37,7 @@ static bool hvis_intree_vmbus_active(void)
 
 static int __init hvis_vmbus_init(void)
 {
+	ktime_t start = ktime_get();
 	int ret;
 
 	if (hvis_intree_vmbus_active()) {
@@ -58,6 +60,8 @@ static int __init hvis_vmbus_init(void)
 	if (ret)
 		goto err_synic;
 	hvis_chanmgmt_wait_offers();
+	pr_info("%u devices on the bus %lld ms after load\n", hvis_chanmgmt_count(),
+		ktime_ms_delta(ktime_get(), start));
 	return 0;
 
 err_synic:

@@ -16,6 +16,9 @@
 #include <hvis/tlfs.h>
 #include <hvis/vmbus_wire.h>
 
+#define HVIS_MAX_RELID		2048	/* bits in the SINT2 event-flag area */
+#define HVIS_MAX_MONITOR_ID	128	/* 4 trigger groups of 32 */
+
 /* hv.c: the hypervisor interface above the backend. */
 struct hvis_synic_cpu {
 	void *message_page;		/* SIMP, one slot per SINT */
@@ -80,7 +83,7 @@ const char *hvis_chanmsg_name(u32 msgtype);
 
 int hvis_send(const void *msg, u32 len);
 
-/* Validation of host messages (also used by the KUnit suite). */
+/* validate.c: checks of host messages (also run by the KUnit suite). */
 int hvis_chanmsg_check(const void *payload, u32 len);
 int hvis_offer_check(const struct hvis_chanmsg_offer *o);
 
@@ -89,6 +92,7 @@ struct hvis_channel;
 struct hvis_device;
 void hvis_chanmgmt_queue(const struct hvis_chanmsg_hdr *hdr, u32 len);
 void hvis_chanmgmt_wait_offers(void);
+unsigned int hvis_chanmgmt_count(void);
 int hvis_chanmgmt_init(void);
 void hvis_chanmgmt_stop(void);
 void hvis_chanmgmt_exit(void);

@@ -14,6 +14,7 @@
 #define EXPORT_SYMBOL_GPL(sym)
 
 #include "../../drivers/vmbus/guid.c"
+#include "../../drivers/vmbus/validate.c"
 
 /* The Heartbeat class GUID, as text and as the bytes on the wire. */
 static const char hb_text[] = "57164f39-9115-4e78-ab55-382f3bd5422d";
@@ -127,7 +128,130 @@ static struct kunit_suite hvis_guid_suite = {
 	.test_cases = hvis_guid_cases,
 };
 
-kunit_test_suites(&hvis_guid_suite);
+/* --- validation of host channel messages ------------------------------- */
+
+static const struct {
+	u32 type;
+	u32 min;
+} host_msgs[] = {
+	{ HVIS_CHANMSG_OFFERCHANNEL, 196 },
+	{ HVIS_CHANMSG_RESCIND_CHANNELOFFER, 12 },
+	{ HVIS_CHANMSG_ALLOFFERS_DELIVERED, 8 },
+	{ HVIS_CHANMSG_OPENCHANNEL_RESULT, 20 },
+	{ HVIS_CHANMSG_GPADL_CREATED, 20 },
+	{ HVIS_CHANMSG_GPADL_TORNDOWN, 12 },
+	{ HVIS_CHANMSG_VERSION_RESPONSE, 16 },
+	{ HVIS_CHANMSG_UNLOAD_RESPONSE, 8 },
+	{ HVIS_CHANMSG_MODIFYCHANNEL_RESPONSE, 16 },
+};
+
+static int check_msg(u32 type, u32 len)
+{
+	u8 buf[HVIS_MESSAGE_PAYLOAD_SIZE] = {};
+
+	((struct hvis_chanmsg_hdr *)buf)->msgtype = type;
+	return hvis_chanmsg_check(buf, len);
+}
+
+/* Each message the host may send passes at its minimum length and above. */
+static void chanmsg_host_types_accepted(struct kunit *test)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(host_msgs); i++) {
+		KUNIT_EXPECT_EQ(test, 0, check_msg(host_msgs[i].type, host_msgs[i].min));
+		KUNIT_EXPECT_EQ(test, 0, check_msg(host_msgs[i].type, HVIS_MESSAGE_PAYLOAD_SIZE));
+	}
+}
+
+/* One byte short of its minimum is refused: fields past the end are never read. */
+static void chanmsg_truncated_refused(struct kunit *test)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(host_msgs); i++)
+		KUNIT_EXPECT_EQ_MSG(test, -EMSGSIZE,
+				    check_msg(host_msgs[i].type, host_msgs[i].min - 1),
+				    "type %u", host_msgs[i].type);
+	KUNIT_EXPECT_EQ(test, -EMSGSIZE, check_msg(HVIS_CHANMSG_OFFERCHANNEL, 0));
+	KUNIT_EXPECT_EQ(test, -EMSGSIZE, check_msg(HVIS_CHANMSG_UNLOAD_RESPONSE, 7));
+}
+
+/* A payload size beyond the SynIC payload is refused, whatever the type. */
+static void chanmsg_oversized_refused(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, -EMSGSIZE, check_msg(HVIS_CHANMSG_OFFERCHANNEL, 241));
+	KUNIT_EXPECT_EQ(test, -EMSGSIZE, check_msg(HVIS_CHANMSG_VERSION_RESPONSE, 255));
+}
+
+/* Unknown types, and types only a guest sends, are refused. */
+static void chanmsg_wrong_direction_or_unknown(struct kunit *test)
+{
+	static const u32 bad[] = {
+		HVIS_CHANMSG_INVALID, HVIS_CHANMSG_REQUESTOFFERS, HVIS_CHANMSG_OPENCHANNEL,
+		HVIS_CHANMSG_GPADL_HEADER, HVIS_CHANMSG_INITIATE_CONTACT, HVIS_CHANMSG_UNLOAD,
+		18, 19, 20, HVIS_CHANMSG_COUNT, 99, 0xffffffff,
+	};
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
+		KUNIT_EXPECT_EQ_MSG(test, -EBADMSG, check_msg(bad[i], HVIS_MESSAGE_PAYLOAD_SIZE),
+				    "type %u", bad[i]);
+}
+
+static void good_offer(struct hvis_chanmsg_offer *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->hdr.msgtype = HVIS_CHANMSG_OFFERCHANNEL;
+	o->if_type = hb_guid;
+	o->if_instance = hb_guid;
+	o->child_relid = 7;
+	o->monitorid = HVIS_MONITOR_ID_NONE;
+}
+
+static void offer_fields(struct kunit *test)
+{
+	struct hvis_chanmsg_offer o;
+
+	good_offer(&o);
+	KUNIT_EXPECT_EQ(test, 0, hvis_offer_check(&o));
+	o.child_relid = 0;
+	KUNIT_EXPECT_EQ(test, -EINVAL, hvis_offer_check(&o));
+	o.child_relid = HVIS_MAX_RELID;
+	KUNIT_EXPECT_EQ(test, -EINVAL, hvis_offer_check(&o));
+	o.child_relid = HVIS_MAX_RELID - 1;
+	KUNIT_EXPECT_EQ(test, 0, hvis_offer_check(&o));
+
+	/* A monitor id counts only when the host says it allocated one. */
+	good_offer(&o);
+	o.monitor_allocated = 1;
+	KUNIT_EXPECT_EQ(test, -EINVAL, hvis_offer_check(&o));
+	o.monitorid = HVIS_MAX_MONITOR_ID - 1;
+	KUNIT_EXPECT_EQ(test, 0, hvis_offer_check(&o));
+
+	good_offer(&o);
+	o.if_instance = guid_null;
+	KUNIT_EXPECT_EQ(test, -EINVAL, hvis_offer_check(&o));
+	good_offer(&o);
+	o.if_type = guid_null;
+	KUNIT_EXPECT_EQ(test, -EINVAL, hvis_offer_check(&o));
+}
+
+static struct kunit_case hvis_validate_cases[] = {
+	KUNIT_CASE(chanmsg_host_types_accepted),
+	KUNIT_CASE(chanmsg_truncated_refused),
+	KUNIT_CASE(chanmsg_oversized_refused),
+	KUNIT_CASE(chanmsg_wrong_direction_or_unknown),
+	KUNIT_CASE(offer_fields),
+	{}
+};
+
+static struct kunit_suite hvis_validate_suite = {
+	.name = "hvis_validate",
+	.test_cases = hvis_validate_cases,
+};
+
+kunit_test_suites(&hvis_guid_suite, &hvis_validate_suite);
 
 MODULE_DESCRIPTION("KUnit tests for the hvis VMBus core");
 MODULE_LICENSE("GPL");

@@ -27,6 +27,10 @@ for s in $(cat /scenarios/ORDER); do
 	echo "=== scenario $s"
 	(cd /tmp && . /lib/hvis/lib.sh && . "/scenarios/$s.sh")
 	rc=$?
+	# A failed scenario must not take the next one down with it.
+	for m in $(grep -o '^hvis_[a-z_]*' /proc/modules | sort -r); do
+		rmmod "$m" 2>/dev/null
+	done
 	case $rc in
 	0) report "scenario $s pass" ;;
 	77) report "scenario $s skip" ;;

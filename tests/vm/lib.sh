@@ -35,3 +35,29 @@ dmesg_mark() {
 dmesg_since() {
 	dmesg | sed -n "/hvis-test: mark $1/,\$p"
 }
+
+# wait_for SECONDS COMMAND...: poll until COMMAND succeeds, fail at the
+# deadline.  For effects that are asynchronous by design (the guest handles
+# offers on a workqueue); the deadline is generous, the poll is quick.
+wait_for() {
+	local limit=$(($1 * 20)) i=0
+	shift
+	until "$@"; do
+		i=$((i + 1))
+		[ $i -ge $limit ] && return 1
+		sleep 0.05
+	done
+}
+
+# Hand a measured figure to the host (printed by make check, never judged).
+info() {
+	echo "info $*" >&3
+}
+
+ndevices() {
+	ls /sys/bus/vmbus/devices 2>/dev/null | wc -l
+}
+
+ndevices_is() {
+	[ "$(ndevices)" = "$1" ]
+}

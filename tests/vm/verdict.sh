@@ -31,6 +31,9 @@ while read -r _ name verdict rest; do
 	esac
 done < <(grep '^scenario ' "$res")
 
+# Figures measured in the guest, shown and never judged.
+sed -n 's/^info /INFO vm\/'"$kname"'\//p' "$res"
+
 # KUnit: KTAP from debugfs, forwarded as "ktap SUITE LINE".
 for suite in $(sed -n 's/^ktap \([^ ]*\) .*/\1/p' "$res" | sort -u); do
 	sed -n "s/^ktap $suite //p" "$res" | "$here/ktap.sh" "$suite" || failed=1

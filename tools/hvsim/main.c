@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * hvsim: the host's command line for the simulated Hyper-V host (hvis_sim).
+ * It reads and writes the simulator's files in debugfs; all the behaviour is
+ * in the module.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <fcntl.h>
+
+static const char *dir = "/sys/kernel/debug/hvis_sim";
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: hvsim COMMAND [ARGS]\n"
+		"  list                              offers and their state, as the host sees them\n"
+		"  offer CLASS INSTANCE [--sub N] [--relid N] [--size N]\n"
+		"                                    offer a channel (GUIDs in text form)\n"
+		"  rescind RELID                     take an offer back\n"
+		"  profile [NAME]                    show or choose the host profile (no guest connected)\n"
+		"  log                               every channel message between host and guest\n"
+		"  inject TYPE SIZE                  send a bare message (testing a broken host)\n"
+		"  mute on|off                       stop or resume answering the guest\n");
+}
+
+static int cat(const char *name)
+{
+	char path[512], buf[4096];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	fd = open(path, O_RDONLY);
+	if (fd < 0) {
+		fprintf(stderr, "hvsim: %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		if (fwrite(buf, 1, n, stdout) != (size_t)n)
+			break;
+	close(fd);
+	return n < 0;
+}
+
+static int ctl(const char *cmd)
+{
+	char path[512];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/ctl", dir);
+	fd = open(path, O_WRONLY);
+	if (fd < 0) {
+		fprintf(stderr, "hvsim: %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	n = write(fd, cmd, strlen(cmd));
+	if (n < 0)
+		fprintf(stderr, "hvsim: \"%s\": %s\n", cmd, strerror(errno));
+	close(fd);
+	return n < 0;
+}
+
+/* "profile NAME" prints nothing; plain "profile" reads the first line of offers. */
+static int show_profile(void)
+{
+	char path[512], line[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/offers", dir);
+	f = fopen(path, "r");
+	if (!f) {
+		fprintf(stderr, "hvsim: %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	if (fgets(line, sizeof(line), f))
+		fputs(line, stdout);
+	fclose(f);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	char cmd[256];
+	int i, n;
+
+	if (getenv("HVSIM_DIR"))
+		dir = getenv("HVSIM_DIR");
+	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+		usage(argc < 2 ? stderr : stdout);
+		return argc < 2 ? 2 : 0;
+	}
+	if (access(dir, F_OK)) {
+		fprintf(stderr, "hvsim: the simulator is not loaded (modprobe hvis_sim; debugfs at %s)\n",
+			dir);
+		return 1;
+	}
+
+	if (!strcmp(argv[1], "list") && argc == 2)
+		return cat("offers");
+	if (!strcmp(argv[1], "log") && argc == 2)
+		return cat("log");
+	if (!strcmp(argv[1], "profile") && argc == 2)
+		return show_profile();
+	if (!strcmp(argv[1], "profile") && argc == 3)
+		n = snprintf(cmd, sizeof(cmd), "profile %s", argv[2]);
+	else if (!strcmp(argv[1], "rescind") && argc == 3)
+		n = snprintf(cmd, sizeof(cmd), "rescind %s", argv[2]);
+	else if (!strcmp(argv[1], "inject") && argc == 4)
+		n = snprintf(cmd, sizeof(cmd), "inject %s %s", argv[2], argv[3]);
+	else if (!strcmp(argv[1], "mute") && argc == 3 &&
+		 (!strcmp(argv[2], "on") || !strcmp(argv[2], "off")))
+		n = snprintf(cmd, sizeof(cmd), "mute %d", !strcmp(argv[2], "on"));
+	else if (!strcmp(argv[1], "offer") && argc >= 4) {
+		n = snprintf(cmd, sizeof(cmd), "offer %s %s", argv[2], argv[3]);
+		for (i = 4; i < argc; i += 2) {
+			const char *opt = argv[i];
+
+			if (i + 1 >= argc || (strcmp(opt, "--sub") && strcmp(opt, "--relid") &&
+					      strcmp(opt, "--size"))) {
+				usage(stderr);
+				return 2;
+			}
+			n += snprintf(cmd + n, sizeof(cmd) - n, " %s=%s", opt + 2, argv[i + 1]);
+			if (n >= (int)sizeof(cmd))
+				break;
+		}
+	} else {
+		usage(stderr);
+		return 2;
+	}
+	if (n >= (int)sizeof(cmd)) {
+		fprintf(stderr, "hvsim: arguments too long\n");
+		return 2;
+	}
+	return ctl(cmd);
+}

@@ -89,6 +89,95 @@ static ssize_t channel_vp_mapping_show(struct device *dev, struct device_attribu
 }
 static DEVICE_ATTR_RO(channel_vp_mapping);
 
+/*
+ * The monitor page fields of this channel: the host's page (parent to
+ * child) for server_*, ours (child to parent) for client_*.  Shown only for
+ * channels the host gave a monitor id.
+ */
+struct hvis_monitor_page {
+	u32 trigger_state;
+	u32 reserved1;
+	struct {
+		u32 pending;
+		u32 armed;
+	} trigger_group[4];
+	u64 reserved2[3];
+	s32 next_checktime[4][32];
+	u16 latency[4][32];
+	u64 reserved3[32];
+	struct {
+		u32 connection_id;
+		u16 flag_number;
+		u16 reserved;
+	} parameter[4][32];
+	u8 reserved4[1984];
+} __packed;
+static_assert(sizeof(struct hvis_monitor_page) == 4096);
+
+static struct hvis_monitor_page *hvis_monitor(struct device *dev, int which, u8 *grp, u8 *bit)
+{
+	u8 id = to_hvis_device(dev)->channel->offer.monitorid;
+
+	*grp = id / 32;
+	*bit = id % 32;
+	return hvis_conn.monitor_pages[which];
+}
+
+#define HVIS_MONITOR_ATTR(name, which, expr)					\
+static ssize_t name##_show(struct device *dev, struct device_attribute *attr,	\
+			   char *buf)						\
+{										\
+	struct hvis_monitor_page *m;						\
+	u8 grp, bit;								\
+										\
+	m = hvis_monitor(dev, which, &grp, &bit);				\
+	return sprintf(buf, "%d\n", (int)(expr));				\
+}										\
+static DEVICE_ATTR_RO(name)
+
+HVIS_MONITOR_ATTR(server_monitor_pending, 0, !!(m->trigger_group[grp].pending & BIT(bit)));
+HVIS_MONITOR_ATTR(client_monitor_pending, 1, !!(m->trigger_group[grp].pending & BIT(bit)));
+HVIS_MONITOR_ATTR(server_monitor_latency, 0, m->latency[grp][bit]);
+HVIS_MONITOR_ATTR(client_monitor_latency, 1, m->latency[grp][bit]);
+HVIS_MONITOR_ATTR(server_monitor_conn_id, 0, m->parameter[grp][bit].connection_id);
+HVIS_MONITOR_ATTR(client_monitor_conn_id, 1, m->parameter[grp][bit].connection_id);
+
+static ssize_t driver_override_show(struct device *dev, struct device_attribute *attr,
+				    char *buf)
+{
+	ssize_t n;
+
+	device_lock(dev);
+	n = sprintf(buf, "%s\n", to_hvis_device(dev)->driver_override ?: "");
+	device_unlock(dev);
+	return n;
+}
+
+static ssize_t driver_override_store(struct device *dev, struct device_attribute *attr,
+				     const char *buf, size_t count)
+{
+	struct hvis_device *hdev = to_hvis_device(dev);
+	const char *old, *new = NULL;
+	size_t len = count;
+
+	if (len && buf[len - 1] == '\n')
+		len--;
+	if (len >= PAGE_SIZE - 1)
+		return -EINVAL;
+	if (len) {
+		new = kstrndup(buf, len, GFP_KERNEL);
+		if (!new)
+			return -ENOMEM;
+	}
+	device_lock(dev);
+	old = hdev->driver_override;
+	hdev->driver_override = new;
+	device_unlock(dev);
+	kfree(old);
+	return count;
+}
+static DEVICE_ATTR_RW(driver_override);
+
 static struct attribute *hvis_dev_attrs[] = {
 	&dev_attr_id.attr,
 	&dev_attr_state.attr,
@@ -100,9 +189,136 @@ static struct attribute *hvis_dev_attrs[] = {
 	&dev_attr_vendor.attr,
 	&dev_attr_device.attr,
 	&dev_attr_channel_vp_mapping.attr,
+	&dev_attr_driver_override.attr,
+	&dev_attr_server_monitor_pending.attr,
+	&dev_attr_client_monitor_pending.attr,
+	&dev_attr_server_monitor_latency.attr,
+	&dev_attr_client_monitor_latency.attr,
+	&dev_attr_server_monitor_conn_id.attr,
+	&dev_attr_client_monitor_conn_id.attr,
 	NULL,
 };
-ATTRIBUTE_GROUPS(hvis_dev);
+
+static umode_t hvis_dev_attr_visible(struct kobject *kobj, struct attribute *attr, int n)
+{
+	struct hvis_device *hdev = to_hvis_device(kobj_to_dev(kobj));
+	const struct hvis_chanmsg_offer *o = &hdev->channel->offer;
+
+	if (attr == &dev_attr_server_monitor_pending.attr ||
+	    attr == &dev_attr_client_monitor_pending.attr ||
+	    attr == &dev_attr_server_monitor_latency.attr ||
+	    attr == &dev_attr_client_monitor_latency.attr ||
+	    attr == &dev_attr_server_monitor_conn_id.attr ||
+	    attr == &dev_attr_client_monitor_conn_id.attr)
+		return (o->monitor_allocated & 1) ? attr->mode : 0;
+	return attr->mode;
+}
+
+static const struct attribute_group hvis_dev_group = {
+	.attrs = hvis_dev_attrs,
+	.is_visible = hvis_dev_attr_visible,
+};
+
+static const struct attribute_group *hvis_dev_groups[] = {
+	&hvis_dev_group,
+	NULL,
+};
+
+/* channels/<relid>/: one directory per channel, primary and sub-channels. */
+struct hvis_chan_kobj {
+	struct kobject kobj;
+	struct hvis_channel *ch;
+};
+
+struct hvis_chan_attr {
+	struct attribute attr;
+	ssize_t (*show)(struct hvis_channel *ch, char *buf);
+	ssize_t (*store)(struct hvis_channel *ch, const char *buf, size_t count);
+};
+
+static ssize_t chan_cpu_show(struct hvis_channel *ch, char *buf)
+{
+	return sprintf(buf, "%u\n", ch->target_cpu);
+}
+
+static ssize_t chan_monitor_id_show(struct hvis_channel *ch, char *buf)
+{
+	return sprintf(buf, "%u\n", ch->offer.monitorid);
+}
+
+static ssize_t chan_subchannel_id_show(struct hvis_channel *ch, char *buf)
+{
+	return sprintf(buf, "%u\n", ch->offer.sub_channel_index);
+}
+
+static struct hvis_chan_attr hvis_chan_attr_cpu = __ATTR(cpu, 0444, chan_cpu_show, NULL);
+static struct hvis_chan_attr hvis_chan_attr_monitor_id =
+	__ATTR(monitor_id, 0444, chan_monitor_id_show, NULL);
+static struct hvis_chan_attr hvis_chan_attr_subchannel_id =
+	__ATTR(subchannel_id, 0444, chan_subchannel_id_show, NULL);
+
+static struct attribute *hvis_chan_attrs[] = {
+	&hvis_chan_attr_cpu.attr,
+	&hvis_chan_attr_monitor_id.attr,
+	&hvis_chan_attr_subchannel_id.attr,
+	NULL,
+};
+ATTRIBUTE_GROUPS(hvis_chan);
+
+static ssize_t hvis_chan_attr_show(struct kobject *kobj, struct attribute *attr, char *buf)
+{
+	struct hvis_chan_kobj *ck = container_of(kobj, struct hvis_chan_kobj, kobj);
+	struct hvis_chan_attr *ca = container_of(attr, struct hvis_chan_attr, attr);
+
+	return ca->show(ck->ch, buf);
+}
+
+static const struct sysfs_ops hvis_chan_sysfs_ops = {
+	.show = hvis_chan_attr_show,
+};
+
+static void hvis_chan_kobj_release(struct kobject *kobj)
+{
+	kfree(container_of(kobj, struct hvis_chan_kobj, kobj));
+}
+
+/* Not const: kobject_init_and_add() takes it non-const before 6.2. */
+static struct kobj_type hvis_chan_ktype = {
+	.release	= hvis_chan_kobj_release,
+	.sysfs_ops	= &hvis_chan_sysfs_ops,
+	.default_groups	= hvis_chan_groups,
+};
+
+int hvis_channel_sysfs_add(struct hvis_channel *ch)
+{
+	struct hvis_device *hdev = ch->primary ? ch->primary->device : ch->device;
+	struct hvis_chan_kobj *ck;
+	int ret;
+
+	ck = kzalloc(sizeof(*ck), GFP_KERNEL);
+	if (!ck)
+		return -ENOMEM;
+	ck->ch = ch;
+	ret = kobject_init_and_add(&ck->kobj, &hvis_chan_ktype, hdev->channels_kobj,
+				   "%u", ch->relid);
+	if (ret) {
+		kobject_put(&ck->kobj);
+		return ret;
+	}
+	kobject_uevent(&ck->kobj, KOBJ_ADD);
+	ch->kobj = &ck->kobj;
+	return 0;
+}
+
+/* After this returns no show() of the channel runs any more. */
+void hvis_channel_sysfs_del(struct hvis_channel *ch)
+{
+	if (!ch->kobj)
+		return;
+	kobject_del(ch->kobj);
+	kobject_put(ch->kobj);
+	ch->kobj = NULL;
+}
 
 /* Beyond upstream: the negotiated protocol version, "major.minor". */
 static ssize_t hvis_protocol_version_show(HVIS_BUS_ATTR_CONST struct bus_type *bus, char *buf)
@@ -133,7 +349,11 @@ static const struct hvis_device_id *hvis_match_id(const struct hvis_driver *drv,
 
 static int hvis_bus_match(struct device *dev, HVIS_MATCH_CONST struct device_driver *drv)
 {
-	return !!hvis_match_id(to_hvis_driver(drv), to_hvis_device(dev));
+	const struct hvis_device *hdev = to_hvis_device(dev);
+
+	if (hdev->driver_override)
+		return !strcmp(hdev->driver_override, drv->name);
+	return !!hvis_match_id(to_hvis_driver(drv), hdev);
 }
 
 static int hvis_bus_uevent(HVIS_UEVENT_CONST struct device *dev, struct kobj_uevent_env *env)
@@ -204,6 +424,7 @@ static void hvis_device_release(struct device *dev)
 {
 	struct hvis_device *hdev = to_hvis_device(dev);
 
+	kfree(hdev->driver_override);
 	kfree(hdev->channel);
 	kfree(hdev);
 }
@@ -229,6 +450,14 @@ int hvis_device_add(struct hvis_channel *ch)
 	ret = dev_set_name(&hdev->dev, "%pUl", &hdev->instance_id);
 	if (!ret)
 		ret = device_add(&hdev->dev);
+	if (!ret) {
+		hdev->channels_kobj = kobject_create_and_add("channels", &hdev->dev.kobj);
+		ret = hdev->channels_kobj ? hvis_channel_sysfs_add(ch) : -ENOMEM;
+		if (ret) {
+			kobject_put(hdev->channels_kobj);
+			device_del(&hdev->dev);
+		}
+	}
 	if (ret) {
 		/* The caller still owns @ch on failure. */
 		hdev->channel = NULL;
@@ -240,6 +469,8 @@ int hvis_device_add(struct hvis_channel *ch)
 
 void hvis_device_remove(struct hvis_device *hdev)
 {
+	hvis_channel_sysfs_del(hdev->channel);
+	kobject_put(hdev->channels_kobj);
 	device_unregister(&hdev->dev);
 }
 

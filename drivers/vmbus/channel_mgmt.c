@@ -120,6 +120,8 @@ static void hvis_on_offer(const struct hvis_chanmsg_offer *o)
 		ch->primary = primary;
 		list_add_tail(&ch->sub_node, &primary->sub_channels);
 		mutex_unlock(&hvis_conn.lock);
+		if (hvis_channel_sysfs_add(ch))
+			pr_err_ratelimited("offer %u: no sysfs directory\n", ch->relid);
 		return;
 	}
 	mutex_unlock(&hvis_conn.lock);
@@ -140,6 +142,7 @@ static void hvis_remove_sub_channel(struct hvis_channel *sc)
 {
 	u32 relid = sc->relid;
 
+	hvis_channel_sysfs_del(sc);
 	mutex_lock(&hvis_conn.lock);
 	list_del(&sc->sub_node);
 	hvis_relids[relid] = NULL;

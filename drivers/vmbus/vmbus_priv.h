@@ -102,5 +102,7 @@ int hvis_bus_init(void);
 void hvis_bus_exit(void);
 int hvis_device_add(struct hvis_channel *ch);
 void hvis_device_remove(struct hvis_device *hdev);
+int hvis_channel_sysfs_add(struct hvis_channel *ch);
+void hvis_channel_sysfs_del(struct hvis_channel *ch);
 
 #endif /* _HVIS_VMBUS_PRIV_H */

@@ -21,6 +21,7 @@ struct hvis_channel {
 	struct list_head sub_channels;		/* of a primary, under the core's lock */
 	struct list_head sub_node;
 	struct hvis_device *device;		/* primary only */
+	struct kobject *kobj;			/* channels/<relid>/ */
 	bool rescinded;
 };
 
@@ -32,6 +33,8 @@ struct hvis_device {
 	u16 vendor_id;
 	u16 device_id;
 	struct hvis_channel *channel;
+	struct kobject *channels_kobj;		/* channels/ */
+	const char *driver_override;		/* bind only to this driver */
 };
 
 #define to_hvis_device(d)	container_of(d, struct hvis_device, dev)

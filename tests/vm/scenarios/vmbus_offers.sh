@@ -33,6 +33,13 @@ want=vmbus:5fab7668643c8b4c9a2f687669730001
 [ "$(cat $D/$one/modalias)" = "$want" ] || fail "modalias $(cat $D/$one/modalias), expected $want"
 grep -qx "MODALIAS=$want" $D/$one/uevent || fail "uevent lacks MODALIAS"
 [ "$(cat /sys/bus/vmbus/devices/$one/subsystem/drivers_autoprobe)" = 1 ] || fail "bus not autoprobing"
+[ -d $D/$one/channels/"$(cat $D/$one/id)" ] || fail "no channels/<relid> directory"
+# Channels without a monitor id have no monitor attributes (nothing to read).
+[ -e $D/$one/server_monitor_pending ] && fail "monitor attributes without a monitor id"
+echo hvis_none >$D/$one/driver_override || fail "driver_override write"
+[ "$(cat $D/$one/driver_override)" = hvis_none ] || fail "driver_override read back"
+echo >$D/$one/driver_override || fail "driver_override clear"
+[ -z "$(cat $D/$one/driver_override)" ] || fail "driver_override not cleared"
 
 # Rescind all of them: the devices go, every relid comes back to the host.
 cut -d' ' -f1 /tmp/offers | while read -r relid; do hvsim rescind "$relid" || exit 1; done ||

@@ -20,10 +20,15 @@ wait_for 10 eval '[ "$(wc -l <$D/channel_vp_mapping)" = 3 ]' ||
 [ "$(cat $D/channel_vp_mapping | tr '\n' ' ')" = "10:0 11:0 12:0 " ] ||
 	fail "channel_vp_mapping: $(cat $D/channel_vp_mapping)"
 ndevices_is 1 || fail "sub-channels became devices"
+for r in 10 11 12; do
+	[ "$(cat $D/channels/$r/subchannel_id)" = $((r - 10)) ] || fail "channels/$r/subchannel_id"
+	[ "$(cat $D/channels/$r/cpu)" = 0 ] || fail "channels/$r/cpu"
+done
 
 hvsim rescind 11 || fail "rescind sub"
 wait_for 10 eval '[ "$(cat $D/channel_vp_mapping | tr "\n" " ")" = "10:0 12:0 " ]' ||
 	fail "after rescinding 11: $(cat $D/channel_vp_mapping)"
+[ -e $D/channels/11 ] && fail "channels/11 still in sysfs"
 
 hvsim rescind 12 || fail "rescind sub 2"
 hvsim rescind 10 || fail "rescind primary"

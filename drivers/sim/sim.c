@@ -154,6 +154,8 @@ static struct {
 	unsigned int nr_posted;
 	struct sim_offer *offers;	/* SIM_MAX_OFFERS, under sim_host_mutex */
 	bool mute;			/* a host that never answers */
+	bool stall;			/* a host that stops reading its buffers */
+	unsigned long busy;		/* HV_STATUS_INSUFFICIENT_BUFFERS returned */
 	void (*guest_isr)(void);
 	char **log;
 	unsigned int log_head, log_len;
@@ -391,6 +393,7 @@ static u64 sim_post_message(u64 input_gpa)
 
 	spin_lock_irqsave(&sim.lock, flags);
 	if (sim.nr_posted >= SIM_MAX_POSTED) {
+		sim.busy++;
 		spin_unlock_irqrestore(&sim.lock, flags);
 		kfree(m);
 		return HVIS_STATUS_INSUFFICIENT_BUFFERS;
@@ -573,7 +576,8 @@ static void sim_host_fn(struct work_struct *work)
 
 	for (;;) {
 		spin_lock_irqsave(&sim.lock, flags);
-		m = list_first_entry_or_null(&sim.from_guest, struct sim_msg, node);
+		m = READ_ONCE(sim.stall) ? NULL :
+		    list_first_entry_or_null(&sim.from_guest, struct sim_msg, node);
 		if (m) {
 			list_del(&m->node);
 			sim.nr_posted--;
@@ -645,8 +649,9 @@ static int sim_offers_show(struct seq_file *s, void *unused)
 	unsigned int i;
 
 	mutex_lock(&sim_host_mutex);
-	seq_printf(s, "profile %s version %u.%u\n", sim.prof->name,
-		   HVIS_VMBUS_MAJOR(sim.version), HVIS_VMBUS_MINOR(sim.version));
+	seq_printf(s, "profile %s version %u.%u busy %lu\n", sim.prof->name,
+		   HVIS_VMBUS_MAJOR(sim.version), HVIS_VMBUS_MINOR(sim.version),
+		   READ_ONCE(sim.busy));
 	for (i = 0; i < SIM_MAX_OFFERS; i++) {
 		struct sim_offer *o = &sim.offers[i];
 
@@ -668,6 +673,7 @@ DEFINE_SHOW_ATTRIBUTE(sim_offers);
  *   profile NAME
  *   inject TYPE SIZE        a bare message of any type and claimed size
  *   mute 0|1                stop answering INITIATE_CONTACT and UNLOAD
+ *   stall 0|1               stop taking posted messages off the queue
  * relid= may name a slot in use or out of range and size= may cut the
  * offer short: they exist to send the guest what a broken host would.
  */
@@ -779,6 +785,19 @@ static int sim_cmd_inject(char *args)
 	return 0;
 }
 
+static int sim_cmd_stall(char *args)
+{
+	bool on;
+	int ret = kstrtobool(args, &on);
+
+	if (ret)
+		return ret;
+	WRITE_ONCE(sim.stall, on);
+	if (!on)
+		schedule_work(&sim_host_work);
+	return 0;
+}
+
 static ssize_t sim_ctl_write(struct file *file, const char __user *ubuf, size_t len,
 			     loff_t *ppos)
 {
@@ -804,6 +823,8 @@ static ssize_t sim_ctl_write(struct file *file, const char __user *ubuf, size_t 
 		ret = sim_cmd_inject(args);
 	else if (!strcmp(cmd, "mute"))
 		ret = args ? kstrtobool(args, &sim.mute) : -EINVAL;
+	else if (!strcmp(cmd, "stall"))
+		ret = args ? sim_cmd_stall(args) : -EINVAL;
 	else
 		ret = -EINVAL;
 	mutex_unlock(&sim_host_mutex);

@@ -24,7 +24,8 @@ static void usage(FILE *f)
 		"  profile [NAME]                    show or choose the host profile (no guest connected)\n"
 		"  log                               every channel message between host and guest\n"
 		"  inject TYPE SIZE                  send a bare message (testing a broken host)\n"
-		"  mute on|off                       stop or resume answering the guest\n");
+		"  mute on|off                       stop or resume answering the guest\n"
+		"  stall on|off                      stop or resume reading the guest's messages\n");
 }
 
 static int cat(const char *name)
@@ -112,9 +113,9 @@ int main(int argc, char **argv)
 		n = snprintf(cmd, sizeof(cmd), "rescind %s", argv[2]);
 	else if (!strcmp(argv[1], "inject") && argc == 4)
 		n = snprintf(cmd, sizeof(cmd), "inject %s %s", argv[2], argv[3]);
-	else if (!strcmp(argv[1], "mute") && argc == 3 &&
+	else if ((!strcmp(argv[1], "mute") || !strcmp(argv[1], "stall")) && argc == 3 &&
 		 (!strcmp(argv[2], "on") || !strcmp(argv[2], "off")))
-		n = snprintf(cmd, sizeof(cmd), "mute %d", !strcmp(argv[2], "on"));
+		n = snprintf(cmd, sizeof(cmd), "%s %d", argv[1], !strcmp(argv[2], "on"));
 	else if (!strcmp(argv[1], "offer") && argc >= 4) {
 		n = snprintf(cmd, sizeof(cmd), "offer %s %s", argv[2], argv[3]);
 		for (i = 4; i < argc; i += 2) {

@@ -145,6 +145,40 @@ case " $ks " in *" debug "*)
 	;;
 esac
 
+# in_order FILE PATTERN...: the patterns match lines of FILE in this order.
+in_order() {
+	local f=$1 p line=0 n
+	shift
+	for p in "$@"; do
+		n=$(tail -n +$((line + 1)) "$f" | grep -n -m1 -E "$p" | cut -d: -f1)
+		[ -n "$n" ] || return 1
+		line=$((line + n))
+	done
+}
+
+# Runs that end the VM on purpose: UNLOAD must still reach the host.
+case " $ks " in *" 6.1 "*)
+	stage "UNLOAD on panic and restart"
+	tests/vm/run.sh -x -o build/vm/unload_on_panic 6.1 unload_on_panic \
+		>"$(logname unload-panic)" 2>&1
+	if in_order build/vm/unload_on_panic/console.log 'Kernel panic - not syncing' \
+		'hvis_sim: guest posted type 16,'; then
+		record PASS "vmbus/unload-on-panic"
+	else
+		record FAIL "vmbus/unload-on-panic (see build/vm/unload_on_panic/console.log)"
+	fi
+	tests/vm/run.sh -x -o build/vm/unload_on_restart 6.1 unload_on_restart \
+		>"$(logname unload-restart)" 2>&1
+	if in_order build/vm/unload_on_restart/console.log 'hvis-test: restarting' \
+		'hvis_sim: guest posted type 16,' 'reboot: Restarting system' &&
+		! grep -q 'did not answer UNLOAD' build/vm/unload_on_restart/console.log; then
+		record PASS "vmbus/unload-on-restart"
+	else
+		record FAIL "vmbus/unload-on-restart (see build/vm/unload_on_restart/console.log)"
+	fi
+	;;
+esac
+
 pass=$(grep -c '^PASS ' "$results")
 fail=$(grep -c '^FAIL ' "$results")
 skip=$(grep -c '^SKIP ' "$results")

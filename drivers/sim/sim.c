@@ -39,6 +39,10 @@ static bool ics = true;
 module_param(ics, bool, 0444);
 MODULE_PARM_DESC(ics, "Offer the six integration services (default on)");
 
+static bool console;
+module_param(console, bool, 0644);
+MODULE_PARM_DESC(console, "Also print every message the guest posts to the kernel log");
+
 static unsigned int extra_offers;
 module_param(extra_offers, uint, 0444);
 MODULE_PARM_DESC(extra_offers, "Offers of the test class on top of the integration services");
@@ -390,6 +394,10 @@ static u64 sim_post_message(u64 input_gpa)
 	m->conn_id = conn;
 	m->len = in->payload_size;
 	memcpy(m->buf, in->payload, m->len);
+	/* At post time, not when the host gets to it: a panicking guest waits for nobody. */
+	if (console && m->len >= sizeof(struct hvis_chanmsg_hdr))
+		pr_info("guest posted type %u, %u bytes, connection %u\n",
+			((struct hvis_chanmsg_hdr *)m->buf)->msgtype, m->len, conn);
 
 	spin_lock_irqsave(&sim.lock, flags);
 	if (sim.nr_posted >= SIM_MAX_POSTED) {

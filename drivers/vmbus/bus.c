@@ -395,7 +395,7 @@ static int hvis_bus_remove(struct device *dev)
 }
 #endif
 
-struct bus_type hvis_bus = {
+static struct bus_type hvis_bus = {
 	.name		= "vmbus",
 	.match		= hvis_bus_match,
 	.uevent		= hvis_bus_uevent,

@@ -269,26 +269,54 @@ err:
 	return ret;
 }
 
-/* UNLOAD (hosts from 3.0 on answer it), then forget the connection. */
-void hvis_disconnect(void)
+/*
+ * UNLOAD tells the host to drop every channel and to stop touching our
+ * memory; hosts speak it from 3.0 on.  Sent once, on module exit or before
+ * a restart (kexec); the host's answer is awaited, bounded.
+ */
+void hvis_unload(void)
 {
 	struct hvis_chanmsg_hdr msg = { .msgtype = HVIS_CHANMSG_UNLOAD };
 	struct hvis_msg_waiter *w;
 
+	if (hvis_conn.version < HVIS_VMBUS_WIN8_1 || hvis_conn.unloaded)
+		return;
+	hvis_conn.unloaded = true;
+	w = kmalloc(sizeof(*w), GFP_KERNEL);
+	if (!w)
+		return;
+	hvis_waiter_init(w, HVIS_CHANMSG_UNLOAD_RESPONSE, 0, true);
+	hvis_waiter_add(w);
+	if (hvis_send(&msg, sizeof(msg)) || hvis_waiter_wait(w))
+		pr_err("the host did not answer UNLOAD\n");
+	hvis_waiter_del(w);
+	kfree(w);
+}
+
+/*
+ * The same from a panic: one post, no sleeping and no waiting (nothing
+ * else runs any more), so that a crash kernel finds the host ready for a
+ * new connection.
+ */
+void hvis_unload_atomic(void)
+{
+	struct hvis_chanmsg_hdr msg = { .msgtype = HVIS_CHANMSG_UNLOAD };
+
+	if (hvis_conn.version < HVIS_VMBUS_WIN8_1 || hvis_conn.unloaded)
+		return;
+	hvis_conn.unloaded = true;
+	if (__hvis_post_message(hvis_conn.msg_conn_id, &msg, sizeof(msg), false))
+		pr_emerg("UNLOAD could not be posted\n");
+}
+
+/* UNLOAD if not done yet, then forget the connection. */
+void hvis_disconnect(void)
+{
 	if (!hvis_conn.version)
 		return;
-	if (hvis_conn.version >= HVIS_VMBUS_WIN8_1) {
-		w = kmalloc(sizeof(*w), GFP_KERNEL);
-		if (w) {
-			hvis_waiter_init(w, HVIS_CHANMSG_UNLOAD_RESPONSE, 0, true);
-			hvis_waiter_add(w);
-			if (hvis_send(&msg, sizeof(msg)) || hvis_waiter_wait(w))
-				pr_err("the host did not answer UNLOAD\n");
-			hvis_waiter_del(w);
-			kfree(w);
-		}
-	}
+	hvis_unload();
 	hvis_conn.version = 0;
+	hvis_conn.unloaded = false;
 	free_page((unsigned long)hvis_conn.int_page);
 	free_page((unsigned long)hvis_conn.monitor_pages[0]);
 	free_page((unsigned long)hvis_conn.monitor_pages[1]);

@@ -260,18 +260,19 @@ void hvis_synic_exit(void)
 }
 
 /**
- * hvis_post_message() - HvPostMessage with the hypervisor's back-pressure
+ * __hvis_post_message() - HvPostMessage with the hypervisor's back-pressure
  * @connection_id: where to
  * @payload: channel message
  * @size: its length, at most HVIS_MESSAGE_PAYLOAD_SIZE
+ * @can_sleep: false in atomic context (panic): then busy-waits, briefly
  *
- * Sleeps while the host's message buffers are exhausted.
+ * Backs off and retries while the host's message buffers are exhausted.
  *
  * Return: 0; -ENXIO if the connection id is not known to the host (the
  * signal to try an older protocol version); -ENOBUFS if the host stayed
  * out of buffers; -EIO on any other failure.
  */
-int hvis_post_message(u32 connection_id, const void *payload, u32 size)
+int __hvis_post_message(u32 connection_id, const void *payload, u32 size, bool can_sleep)
 {
 	struct hvis_hv_post_message *in;
 	unsigned int delay_us = 1;
@@ -281,7 +282,7 @@ int hvis_post_message(u32 connection_id, const void *payload, u32 size)
 	if (size > HVIS_MESSAGE_PAYLOAD_SIZE)
 		return -EMSGSIZE;
 
-	for (tries = 0; tries < 100; tries++) {
+	for (tries = 0; tries < (can_sleep ? 100 : 10); tries++) {
 		in = *get_cpu_ptr(hvis_post_page);
 		in->connection_id = connection_id;
 		in->reserved = 0;
@@ -298,7 +299,10 @@ int hvis_post_message(u32 connection_id, const void *payload, u32 size)
 			return -ENXIO;
 		case HVIS_STATUS_INSUFFICIENT_BUFFERS:
 		case HVIS_STATUS_INSUFFICIENT_MEMORY:
-			usleep_range(delay_us, delay_us * 2);
+			if (can_sleep)
+				usleep_range(delay_us, delay_us * 2);
+			else
+				mdelay(1);	/* atomic: no sleeping */
 			if (delay_us < 20000)
 				delay_us *= 2;
 			continue;
@@ -310,4 +314,9 @@ int hvis_post_message(u32 connection_id, const void *payload, u32 size)
 	}
 	pr_err_ratelimited("HvPostMessage: host out of message buffers for too long\n");
 	return -ENOBUFS;
+}
+
+int hvis_post_message(u32 connection_id, const void *payload, u32 size)
+{
+	return __hvis_post_message(connection_id, payload, size, true);
 }

@@ -12,6 +12,11 @@
 #include <linux/kernel.h>
 #include <linux/init.h>
 #include <linux/ktime.h>
+#include <linux/notifier.h>
+#include <linux/reboot.h>
+#ifdef HVIS_HAVE_LINUX_PANIC_NOTIFIER_H
+#include <linux/panic_notifier.h>
+#endif
 
 #include <hvis/version.h>
 
@@ -34,6 +39,31 @@ static bool hvis_intree_vmbus_active(void)
 	__symbol_put("vmbus_proto_version");
 	return active;
 }
+
+/*
+ * A restart (kexec among them) or a panic leaves the host holding channels
+ * into our memory: UNLOAD first, so that the next kernel starts clean.
+ */
+static int hvis_reboot_notify(struct notifier_block *nb, unsigned long code, void *cmd)
+{
+	if (code == SYS_RESTART)
+		hvis_unload();
+	return NOTIFY_DONE;
+}
+
+static int hvis_panic_notify(struct notifier_block *nb, unsigned long event, void *ptr)
+{
+	hvis_unload_atomic();
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block hvis_reboot_nb = {
+	.notifier_call = hvis_reboot_notify,
+};
+
+static struct notifier_block hvis_panic_nb = {
+	.notifier_call = hvis_panic_notify,
+};
 
 static int __init hvis_vmbus_init(void)
 {
@@ -59,6 +89,8 @@ static int __init hvis_vmbus_init(void)
 	ret = hvis_connect();
 	if (ret)
 		goto err_synic;
+	register_reboot_notifier(&hvis_reboot_nb);
+	atomic_notifier_chain_register(&panic_notifier_list, &hvis_panic_nb);
 	hvis_chanmgmt_wait_offers();
 	pr_info("%u devices on the bus %lld ms after load\n", hvis_chanmgmt_count(),
 		ktime_ms_delta(ktime_get(), start));
@@ -78,6 +110,8 @@ err_hv:
 
 static void __exit hvis_vmbus_exit(void)
 {
+	atomic_notifier_chain_unregister(&panic_notifier_list, &hvis_panic_nb);
+	unregister_reboot_notifier(&hvis_reboot_nb);
 	hvis_chanmgmt_stop();
 	hvis_disconnect();
 	hvis_synic_exit();

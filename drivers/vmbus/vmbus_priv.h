@@ -33,6 +33,7 @@ void hvis_hv_exit(void);
 int hvis_synic_init(void);
 void hvis_synic_exit(void);
 u32 hvis_hv_vp_index(unsigned int cpu);
+int __hvis_post_message(u32 connection_id, const void *payload, u32 size, bool can_sleep);
 int hvis_post_message(u32 connection_id, const void *payload, u32 size);
 extern const struct hvis_hv_backend *hvis_hv;
 
@@ -59,6 +60,7 @@ struct hvis_msg_waiter {
 
 struct hvis_connection {
 	u32 version;		/* negotiated, 0 while disconnected */
+	bool unloaded;		/* UNLOAD sent on this connection */
 	u32 msg_conn_id;	/* where PostMessage goes */
 	u32 target_vp;		/* VP that receives our messages */
 	void *int_page;		/* < 5.0: legacy interrupt page */
@@ -74,6 +76,8 @@ extern unsigned int hvis_msg_timeout_ms;
 
 int hvis_connect(void);
 void hvis_disconnect(void);
+void hvis_unload(void);
+void hvis_unload_atomic(void);
 void hvis_on_message(const struct hvis_hv_message *msg);
 void hvis_waiter_init(struct hvis_msg_waiter *w, u32 msgtype, u32 key, bool any_key);
 void hvis_waiter_add(struct hvis_msg_waiter *w);

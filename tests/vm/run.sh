@@ -32,7 +32,7 @@ kname=$1
 shift
 eval "$("$top/scripts/kernels.sh" env "$kname")"
 [ -n "$VMLINUZ" ] || { echo "run.sh: kernel $kname is not bootable" >&2; exit 2; }
-out=${out:-$top/build/vm/$kname}
+out=$(realpath -m "${out:-$top/build/vm/$kname}")
 mods=$top/build/$kname/src
 [ -d "$mods" ] || { echo "run.sh: build the modules for $kname first" >&2; exit 2; }
 
@@ -60,8 +60,9 @@ for s in "${order[@]}"; do
 done
 printf '%s\n' "${order[@]}" >"$root/scenarios/ORDER"
 # Modules only the harness's self-test uses.
-[ $selftest = 1 ] && find "$top/build/$kname/selftest" -name '*.ko' \
-	-exec cp {} "$root/lib/hvis/modules/" \; 2>/dev/null
+if [ $selftest = 1 ] && [ -d "$top/build/$kname/selftest" ]; then
+	find "$top/build/$kname/selftest" -name '*.ko' -exec cp {} "$root/lib/hvis/modules/" \;
+fi
 
 # Our tools and the shared libraries they need.
 if [ -d "$top/tools/bin" ]; then

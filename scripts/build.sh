@@ -22,7 +22,7 @@ out=$(cd "$out" && pwd)
 # Only sources travel; objects already in OUTDIR/src stay for incremental builds.
 rsync -a --delete --include='*/' --include='*.[ch]' --include='Kbuild' \
 	--exclude='*' "$top/Kbuild" "$top/include" "$top/drivers" "$top/tests" "$out/src/"
-find "$out/src/tests" -mindepth 1 -maxdepth 1 ! -name kunit -exec rm -rf {} +
+find "$out/src/tests" -mindepth 1 -maxdepth 1 ! -name kunit ! -name modules -exec rm -rf {} +
 
 "$top/scripts/probe.sh" "$kdir" "$out/hvis_config.h" "$@"
 

@@ -677,7 +677,7 @@ DEFINE_SHOW_ATTRIBUTE(sim_offers);
 /*
  * Host commands, one per write (hvsim writes them):
  *   offer CLASS INSTANCE [sub=N] [relid=N] [size=N]
- *   rescind RELID
+ *   rescind RELID|INSTANCE
  *   profile NAME
  *   inject TYPE SIZE        a bare message of any type and claimed size
  *   mute 0|1                stop answering INITIATE_CONTACT and UNLOAD
@@ -728,14 +728,29 @@ static int sim_cmd_offer(char *args)
 	return 0;
 }
 
+/* RELID, or the instance GUID of a primary channel. */
 static int sim_cmd_rescind(char *args)
 {
 	struct hvis_chanmsg_relid msg = { .hdr.msgtype = HVIS_CHANMSG_RESCIND_CHANNELOFFER };
 	struct sim_offer *so;
-	unsigned int relid;
+	unsigned int relid, i;
+	guid_t inst;
 
-	if (!args || kstrtouint(args, 0, &relid))
+	if (!args)
 		return -EINVAL;
+	if (!guid_parse(args, &inst)) {
+		for (i = 0; i < SIM_MAX_OFFERS; i++) {
+			so = &sim.offers[i];
+			if (so->state != SIM_FREE && !so->offer.sub_channel_index &&
+			    guid_equal(&so->offer.if_instance, &inst))
+				break;
+		}
+		if (i == SIM_MAX_OFFERS)
+			return -ENOENT;
+		relid = i + 1;
+	} else if (kstrtouint(args, 0, &relid)) {
+		return -EINVAL;
+	}
 	msg.child_relid = relid;
 	so = relid && relid <= SIM_MAX_OFFERS ? &sim.offers[relid - 1] : NULL;
 	if (so && so->state == SIM_READY) {

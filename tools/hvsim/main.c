@@ -20,7 +20,7 @@ static void usage(FILE *f)
 		"  list                              offers and their state, as the host sees them\n"
 		"  offer CLASS INSTANCE [--sub N] [--relid N] [--size N]\n"
 		"                                    offer a channel (GUIDs in text form)\n"
-		"  rescind RELID                     take an offer back\n"
+		"  rescind RELID|INSTANCE            take an offer back\n"
 		"  profile [NAME]                    show or choose the host profile (no guest connected)\n"
 		"  log                               every channel message between host and guest\n"
 		"  inject TYPE SIZE                  send a bare message (testing a broken host)\n"

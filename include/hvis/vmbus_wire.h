@@ -120,4 +120,103 @@ struct hvis_chanmsg_relid {
 } __packed;
 static_assert(sizeof(struct hvis_chanmsg_relid) == 12);
 
+/* GPADL: one range of whole pages, split over a header and body messages. */
+#define HVIS_GPADL_HEADER_MAX_PFNS	26
+#define HVIS_GPADL_BODY_MAX_PFNS	28
+#define HVIS_GPADL_FIRST_HANDLE		0xe1e10
+
+struct hvis_chanmsg_gpadl_header {
+	struct hvis_chanmsg_hdr hdr;
+	u32 child_relid;
+	u32 gpadl;
+	u16 range_buflen;	/* bytes of all ranges, header and bodies */
+	u16 rangecount;
+	u32 byte_count;		/* range[0] */
+	u32 byte_offset;
+	u64 pfn[];
+} __packed;
+static_assert(sizeof(struct hvis_chanmsg_gpadl_header) == 28);
+
+struct hvis_chanmsg_gpadl_body {
+	struct hvis_chanmsg_hdr hdr;
+	u32 msgnumber;
+	u32 gpadl;
+	u64 pfn[];
+} __packed;
+static_assert(sizeof(struct hvis_chanmsg_gpadl_body) == 16);
+
+struct hvis_chanmsg_gpadl_created {
+	struct hvis_chanmsg_hdr hdr;
+	u32 child_relid;
+	u32 gpadl;
+	u32 creation_status;
+} __packed;
+static_assert(sizeof(struct hvis_chanmsg_gpadl_created) == 20);
+
+struct hvis_chanmsg_gpadl_teardown {
+	struct hvis_chanmsg_hdr hdr;
+	u32 child_relid;
+	u32 gpadl;
+} __packed;
+static_assert(sizeof(struct hvis_chanmsg_gpadl_teardown) == 16);
+
+struct hvis_chanmsg_gpadl_torndown {
+	struct hvis_chanmsg_hdr hdr;
+	u32 gpadl;
+} __packed;
+static_assert(sizeof(struct hvis_chanmsg_gpadl_torndown) == 12);
+
+#define HVIS_OPEN_USER_DATA_SIZE	120
+
+struct hvis_chanmsg_open {
+	struct hvis_chanmsg_hdr hdr;
+	u32 child_relid;
+	u32 openid;
+	u32 ringbuffer_gpadl;
+	u32 target_vp;
+	u32 downstream_page_offset;	/* first page of the host-to-guest ring */
+	u8 user_data[HVIS_OPEN_USER_DATA_SIZE];
+} __packed;
+static_assert(sizeof(struct hvis_chanmsg_open) == 148);
+
+struct hvis_chanmsg_open_result {
+	struct hvis_chanmsg_hdr hdr;
+	u32 child_relid;
+	u32 openid;
+	u32 status;
+} __packed;
+static_assert(sizeof(struct hvis_chanmsg_open_result) == 20);
+
+/* Ring buffers: a control page, then the data area. */
+#define HVIS_RING_FEAT_PENDING_SEND_SZ	BIT(0)
+
+struct hvis_ring_ctl {
+	u32 write_index;
+	u32 read_index;
+	u32 interrupt_mask;
+	u32 pending_send_sz;
+	u32 reserved1[12];
+	u32 feature_bits;
+	u8 reserved2[4028];
+} __packed;
+static_assert(sizeof(struct hvis_ring_ctl) == 4096);
+
+enum hvis_pkt_type {
+	HVIS_PKT_DATA_INBAND	= 6,
+	HVIS_PKT_COMP		= 11,
+};
+
+#define HVIS_PKT_FLAG_COMPLETION_REQUESTED	BIT(0)
+
+struct hvis_pkt_desc {
+	u16 type;
+	u16 offset8;	/* descriptor length / 8 */
+	u16 len8;	/* descriptor + payload + padding, / 8; trailer excluded */
+	u16 flags;
+	u64 trans_id;
+} __packed;
+static_assert(sizeof(struct hvis_pkt_desc) == 16);
+
+#define HVIS_PKT_TRAILER	8	/* u64: start offset of the packet << 32 */
+
 #endif /* _HVIS_VMBUS_WIRE_H */

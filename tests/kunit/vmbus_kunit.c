@@ -15,6 +15,7 @@
 
 #include "../../drivers/vmbus/guid.c"
 #include "../../drivers/vmbus/validate.c"
+#include "../../drivers/vmbus/ring.c"
 
 /* The Heartbeat class GUID, as text and as the bytes on the wire. */
 static const char hb_text[] = "57164f39-9115-4e78-ab55-382f3bd5422d";
@@ -251,7 +252,195 @@ static struct kunit_suite hvis_validate_suite = {
 	.test_cases = hvis_validate_cases,
 };
 
-kunit_test_suites(&hvis_guid_suite, &hvis_validate_suite);
+/* --- ring buffers ---------------------------------------------------------- */
+
+#define DATA_BYTES	512	/* small, so that tests wrap quickly */
+
+static struct hvis_ring *test_ring(struct kunit *test)
+{
+	struct hvis_ring *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	void *pages = kunit_kzalloc(test, sizeof(struct hvis_ring_ctl) + DATA_BYTES, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, r);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, pages);
+	hvis_ring_init(r, pages, sizeof(struct hvis_ring_ctl) + DATA_BYTES);
+	return r;
+}
+
+/* The reader's view of the same memory: indices are shared, private ones are not. */
+static struct hvis_ring *peer_of(struct kunit *test, struct hvis_ring *r)
+{
+	struct hvis_ring *p = kunit_kzalloc(test, sizeof(*p), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, p);
+	*p = *r;
+	p->priv_index = r->ctl->read_index;
+	return p;
+}
+
+static void ring_index_arithmetic(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, 0u, hvis_ring_used(64, 64, 512));
+	KUNIT_EXPECT_EQ(test, 512u, hvis_ring_free(64, 64, 512));
+	KUNIT_EXPECT_EQ(test, 40u, hvis_ring_used(104, 64, 512));
+	/* Wrapped: the writer is behind the reader in memory. */
+	KUNIT_EXPECT_EQ(test, 512u - 400 + 8, hvis_ring_used(8, 400, 512));
+	KUNIT_EXPECT_EQ(test, 400u - 8, hvis_ring_free(8, 400, 512));
+	KUNIT_EXPECT_TRUE(test, hvis_ring_index_ok(0, 512));
+	KUNIT_EXPECT_TRUE(test, hvis_ring_index_ok(504, 512));
+	KUNIT_EXPECT_FALSE(test, hvis_ring_index_ok(512, 512));
+	KUNIT_EXPECT_FALSE(test, hvis_ring_index_ok(12, 512));
+}
+
+static void ring_signalling_rules(struct kunit *test)
+{
+	/* Signal the reader only if it saw an empty ring and did not mask us. */
+	KUNIT_EXPECT_TRUE(test, hvis_ring_signal_after_write(64, 64, 0));
+	KUNIT_EXPECT_FALSE(test, hvis_ring_signal_after_write(64, 64, 1));
+	KUNIT_EXPECT_FALSE(test, hvis_ring_signal_after_write(64, 32, 0));
+	/* Signal the writer only when free space crosses what it waits for. */
+	KUNIT_EXPECT_TRUE(test, hvis_ring_signal_after_read(512, 256, 264, 400, 100,
+							    HVIS_RING_FEAT_PENDING_SEND_SZ));
+	KUNIT_EXPECT_FALSE(test, hvis_ring_signal_after_read(512, 256, 264, 320, 100,
+							     HVIS_RING_FEAT_PENDING_SEND_SZ));
+	KUNIT_EXPECT_FALSE(test, hvis_ring_signal_after_read(512, 256, 264, 320, 100, 0));
+	KUNIT_EXPECT_FALSE(test, hvis_ring_signal_after_read(512, 256, 264, 320, 0,
+							     HVIS_RING_FEAT_PENDING_SEND_SZ));
+	/* Already above the threshold before this read: no news for the writer. */
+	KUNIT_EXPECT_FALSE(test, hvis_ring_signal_after_read(512, 256, 400, 480, 100,
+							     HVIS_RING_FEAT_PENDING_SEND_SZ));
+}
+
+/* Packets of every small size, many times round the ring, arrive intact. */
+static void ring_round_trip_with_wrap(struct kunit *test)
+{
+	struct hvis_ring *w = test_ring(test), *rd = peer_of(test, w);
+	u8 out[100], in[ALIGN(100, 8)];	/* the reader sees the padding too */
+	struct hvis_pkt_desc d;
+	bool sig;
+	u32 len, i, n;
+
+	for (i = 0; i < 400; i++) {
+		n = i % sizeof(out);
+		memset(out, i, n);
+		KUNIT_ASSERT_EQ(test, 0, hvis_ring_write(w, HVIS_PKT_DATA_INBAND, 0, 1000 + i,
+							 out, n, &sig));
+		KUNIT_ASSERT_EQ(test, 0, hvis_ring_read(rd, in, sizeof(in), &len, &d, &sig));
+		KUNIT_EXPECT_EQ(test, ALIGN(n, 8), len);
+		KUNIT_EXPECT_EQ(test, 1000ull + i, d.trans_id);
+		KUNIT_EXPECT_EQ(test, (u16)HVIS_PKT_DATA_INBAND, d.type);
+		KUNIT_EXPECT_EQ(test, 0, memcmp(in, out, n));
+	}
+	KUNIT_EXPECT_EQ(test, -EAGAIN, hvis_ring_read(rd, in, sizeof(in), &len, &d, &sig));
+}
+
+/* A full ring refuses more and is never filled to the last byte. */
+static void ring_full_and_empty(struct kunit *test)
+{
+	struct hvis_ring *w = test_ring(test), *rd = peer_of(test, w);
+	u8 buf[40] = {};
+	struct hvis_pkt_desc d;
+	bool sig;
+	u32 len;
+	int n = 0;
+
+	KUNIT_EXPECT_EQ(test, -EAGAIN, hvis_ring_read(rd, buf, sizeof(buf), &len, &d, &sig));
+	while (!hvis_ring_write(w, HVIS_PKT_DATA_INBAND, 0, n, buf, sizeof(buf), &sig))
+		n++;
+	/* 40 bytes + 16 descriptor + 8 trailer = 64 per packet, 512 bytes: 7 fit. */
+	KUNIT_EXPECT_EQ(test, 7, n);
+	KUNIT_EXPECT_NE(test, w->ctl->write_index, w->ctl->read_index);
+	KUNIT_EXPECT_EQ(test, -EAGAIN,
+			hvis_ring_write(w, HVIS_PKT_DATA_INBAND, 0, 0, buf, sizeof(buf), &sig));
+	KUNIT_EXPECT_EQ(test, -EMSGSIZE,
+			hvis_ring_write(w, HVIS_PKT_DATA_INBAND, 0, 0, buf, DATA_BYTES, &sig));
+	while (!hvis_ring_read(rd, buf, sizeof(buf), &len, &d, &sig))
+		n--;
+	KUNIT_EXPECT_EQ(test, 0, n);
+}
+
+/* The first packet into an empty, unmasked ring signals; the next does not. */
+static void ring_write_signals_once(struct kunit *test)
+{
+	struct hvis_ring *w = test_ring(test);
+	u8 buf[8] = {};
+	bool sig;
+
+	KUNIT_EXPECT_EQ(test, 0, hvis_ring_write(w, HVIS_PKT_DATA_INBAND, 0, 1, buf, 8, &sig));
+	KUNIT_EXPECT_TRUE(test, sig);
+	KUNIT_EXPECT_EQ(test, 0, hvis_ring_write(w, HVIS_PKT_DATA_INBAND, 0, 2, buf, 8, &sig));
+	KUNIT_EXPECT_FALSE(test, sig);
+}
+
+/* Too small a buffer: -ENOBUFS, the size needed, and the packet stays. */
+static void ring_short_buffer_keeps_packet(struct kunit *test)
+{
+	struct hvis_ring *w = test_ring(test), *rd = peer_of(test, w);
+	u8 buf[64] = { 1, 2, 3 };
+	struct hvis_pkt_desc d;
+	bool sig;
+	u32 len;
+
+	KUNIT_ASSERT_EQ(test, 0, hvis_ring_write(w, HVIS_PKT_DATA_INBAND, 0, 9, buf, 48, &sig));
+	KUNIT_EXPECT_EQ(test, -ENOBUFS, hvis_ring_read(rd, buf, 16, &len, &d, &sig));
+	KUNIT_EXPECT_EQ(test, 48u, len);
+	KUNIT_EXPECT_EQ(test, 0, hvis_ring_read(rd, buf, sizeof(buf), &len, &d, &sig));
+	KUNIT_EXPECT_EQ(test, 9ull, d.trans_id);
+}
+
+/* Indices the host corrupts are caught before they are used. */
+static void ring_corrupt_indices(struct kunit *test)
+{
+	struct hvis_ring *w = test_ring(test), *rd = peer_of(test, w);
+	u8 buf[16] = {};
+	struct hvis_pkt_desc d;
+	bool sig;
+	u32 len;
+
+	w->ctl->read_index = DATA_BYTES;	/* past the end */
+	KUNIT_EXPECT_EQ(test, -EIO, hvis_ring_write(w, HVIS_PKT_DATA_INBAND, 0, 0, buf, 8, &sig));
+	w->ctl->read_index = 12;		/* misaligned */
+	KUNIT_EXPECT_EQ(test, -EIO, hvis_ring_write(w, HVIS_PKT_DATA_INBAND, 0, 0, buf, 8, &sig));
+	rd->ctl->write_index = 0xfffffff8;
+	KUNIT_EXPECT_EQ(test, -EIO, hvis_ring_read(rd, buf, sizeof(buf), &len, &d, &sig));
+	rd->ctl->write_index = 8;		/* less than a descriptor and trailer */
+	KUNIT_EXPECT_EQ(test, -EIO, hvis_ring_read(rd, buf, sizeof(buf), &len, &d, &sig));
+}
+
+/* Descriptors whose lengths point past what was published are refused. */
+static void ring_bad_descriptors(struct kunit *test)
+{
+	struct hvis_pkt_desc d = { .type = HVIS_PKT_DATA_INBAND, .offset8 = 2, .len8 = 4 };
+
+	KUNIT_EXPECT_EQ(test, 0, hvis_ring_check_desc(&d, 40));
+	KUNIT_EXPECT_EQ(test, -EIO, hvis_ring_check_desc(&d, 39));
+	d.offset8 = 1;		/* header shorter than a descriptor */
+	KUNIT_EXPECT_EQ(test, -EIO, hvis_ring_check_desc(&d, 40));
+	d.offset8 = 5;		/* header longer than the packet */
+	KUNIT_EXPECT_EQ(test, -EIO, hvis_ring_check_desc(&d, 48));
+	d.offset8 = 2;
+	d.len8 = 0xffff;	/* far past the ring */
+	KUNIT_EXPECT_EQ(test, -EIO, hvis_ring_check_desc(&d, 512));
+}
+
+static struct kunit_case hvis_ring_cases[] = {
+	KUNIT_CASE(ring_index_arithmetic),
+	KUNIT_CASE(ring_signalling_rules),
+	KUNIT_CASE(ring_round_trip_with_wrap),
+	KUNIT_CASE(ring_full_and_empty),
+	KUNIT_CASE(ring_write_signals_once),
+	KUNIT_CASE(ring_short_buffer_keeps_packet),
+	KUNIT_CASE(ring_corrupt_indices),
+	KUNIT_CASE(ring_bad_descriptors),
+	{}
+};
+
+static struct kunit_suite hvis_ring_suite = {
+	.name = "hvis_ring",
+	.test_cases = hvis_ring_cases,
+};
+
+kunit_test_suites(&hvis_guid_suite, &hvis_validate_suite, &hvis_ring_suite);
 
 MODULE_DESCRIPTION("KUnit tests for the hvis VMBus core");
 MODULE_LICENSE("GPL");

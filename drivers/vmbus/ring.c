@@ -10,6 +10,7 @@
  * published; the host's index is read once per operation and checked; and
  * packets are copied out before anything in them is believed.
  */
+#include <linux/errno.h>
 #include <linux/kernel.h>
 #include <linux/string.h>
 
@@ -194,6 +195,7 @@ int hvis_ring_read(struct hvis_ring *r, void *buf, u32 buflen, u32 *len,
 	/* Done with the bytes before the host may reuse them. */
 	virt_mb();
 	WRITE_ONCE(r->ctl->read_index, next);
+	/* ... and the index is out before we look at what the writer wants. */
 	virt_mb();
 	*signal = hvis_ring_signal_after_read(r->size, w, rd, next,
 					      READ_ONCE(r->ctl->pending_send_sz),

@@ -30,6 +30,8 @@
 #include <hvis/tlfs.h>
 #include <hvis/vmbus_wire.h>
 
+#include "sim.h"
+
 static char *profile = "WS2022";
 module_param(profile, charp, 0444);
 MODULE_PARM_DESC(profile,
@@ -48,7 +50,6 @@ module_param(extra_offers, uint, 0444);
 MODULE_PARM_DESC(extra_offers, "Offers of the test class on top of the integration services");
 
 #define SIM_MAX_POSTED		16	/* guest message buffers per port (TLFS) */
-#define SIM_MAX_OFFERS		1024
 #define SIM_MSG_CONN_ID		1	/* what VERSION_RESPONSE hands out */
 #define SIM_LOG_LINES		4096
 
@@ -107,7 +108,7 @@ static const struct sim_ic sim_ics[] = {
 };
 
 /* The class of the extra test offers (not a Hyper-V class). */
-static const guid_t sim_test_class =
+const guid_t sim_test_class =
 	GUID_INIT(0x6876ab5f, 0x3c64, 0x4c8b, 0x9a, 0x2f, 0x68, 0x76, 0x69, 0x73, 0x00, 0x01);
 
 /* Per virtual processor (VP index = CPU number) SynIC registers. */
@@ -153,6 +154,7 @@ static struct {
 	u64 hypercall;
 	u32 version;			/* negotiated; 0 = not connected */
 	u32 target_vp;
+	u64 int_page;			/* < 2.4: the guest's shared interrupt page */
 	struct list_head to_guest;	/* waiting for the SINT2 slot */
 	struct list_head from_guest;	/* posted, not yet handled */
 	unsigned int nr_posted;
@@ -171,7 +173,7 @@ static DEFINE_MUTEX(sim_host_mutex);	/* the host's side: offers, version */
 static struct dentry *sim_debugfs;
 
 /* Control-message log, readable in debugfs (hvsim shows it). */
-static __printf(1, 2) void sim_log(const char *fmt, ...)
+void sim_log(const char *fmt, ...)
 {
 	unsigned long flags;
 	va_list ap;
@@ -277,7 +279,7 @@ static void sim_deliver_locked(void)
 }
 
 /* Queue a channel message for the guest. */
-static void sim_send(const void *msg, u32 len)
+void sim_send(const void *msg, u32 len)
 {
 	const struct hvis_chanmsg_hdr *hdr = msg;
 	struct sim_msg *m;
@@ -433,7 +435,7 @@ static u64 sim_hypercall_fast(u64 control, u64 input)
 		return HVIS_STATUS_INVALID_HYPERCALL_CODE;
 	switch (control & HVIS_HCALL_CODE_MASK) {
 	case HVIS_HCALL_SIGNAL_EVENT:
-		return HVIS_STATUS_INVALID_CONNECTION_ID;	/* no channels open yet */
+		return sim_chan_signal_event(input);
 	default:
 		return HVIS_STATUS_INVALID_HYPERCALL_CODE;
 	}
@@ -468,6 +470,46 @@ struct hvis_hv_backend hvis_sim_backend = {
 	.irq_remove	= sim_irq_remove,
 };
 EXPORT_SYMBOL_GPL(hvis_sim_backend);
+
+/* Called with sim_host_mutex held (from the host's message handling). */
+bool sim_relid_offered(u32 relid, const guid_t **class_id)
+{
+	if (!relid || relid > SIM_MAX_OFFERS || sim.offers[relid - 1].state != SIM_OFFERED)
+		return false;
+	if (class_id)
+		*class_id = &sim.offers[relid - 1].offer.if_type;
+	return true;
+}
+
+u32 sim_version(void)
+{
+	return READ_ONCE(sim.version);
+}
+
+/*
+ * Signal channel @relid to the guest: its bit in the SINT2 event flags of
+ * VP @vp (from 2.4 on), or in the shared interrupt page before that; then
+ * the SynIC interrupt.
+ */
+void sim_signal_guest(u32 relid, u32 vp)
+{
+	struct sim_vp *v = &sim_vps[vp];
+	unsigned long flags;
+	u8 *area = NULL;
+
+	spin_lock_irqsave(&sim.lock, flags);
+	if (sim.version >= HVIS_VMBUS_WIN8 && (v->siefp & HVIS_MSR_ENABLE))
+		area = (u8 *)sim_gpa(v->siefp & PAGE_MASK, PAGE_SIZE) +
+		       HVIS_VMBUS_MESSAGE_SINT * HVIS_EVENT_FLAGS_BYTES;
+	else if (sim.version && sim.version < HVIS_VMBUS_WIN8 && sim.int_page)
+		area = sim_gpa(sim.int_page & PAGE_MASK, PAGE_SIZE);
+	if (area && relid < HVIS_EVENT_FLAGS_BYTES * 8) {
+		set_bit(relid, (unsigned long *)area);
+		if (sim.guest_isr && !(v->sint[HVIS_VMBUS_MESSAGE_SINT] & HVIS_SINT_MASKED))
+			sim_raise(vp);
+	}
+	spin_unlock_irqrestore(&sim.lock, flags);
+}
 
 /* --- the host ---------------------------------------------------------------------- */
 
@@ -514,10 +556,13 @@ static void sim_on_initiate_contact(const struct sim_msg *m)
 	if (sim.mute)
 		return;
 	/* A new contact while connected starts over (the guest was reset). */
-	if (sim.version)
+	if (sim.version) {
+		sim_chan_reset();
 		sim_reset_offers();
+	}
 	if (ok) {
 		sim.version = v;
+		sim.int_page = v < HVIS_VMBUS_WIN10_V5 ? ic->interrupt_page : 0;
 		sim.target_vp = ic->target_vcpu < nr_cpu_ids ? ic->target_vcpu : 0;
 		resp.version_supported = 1;
 		resp.msg_conn_id = SIM_MSG_CONN_ID;
@@ -558,6 +603,7 @@ static void sim_on_unload(void)
 	struct hvis_chanmsg_hdr resp = { .msgtype = HVIS_CHANMSG_UNLOAD_RESPONSE };
 
 	sim_log("G->H UNLOAD");
+	sim_chan_reset();
 	sim_reset_offers();
 	sim.version = 0;
 	if (sim.mute)
@@ -612,6 +658,12 @@ static void sim_host_fn(struct work_struct *work)
 			const struct hvis_chanmsg_relid *r = (const void *)hdr;
 
 			sim_on_relid_released(r->child_relid);
+		} else if (hdr->msgtype == HVIS_CHANMSG_GPADL_HEADER ||
+			   hdr->msgtype == HVIS_CHANMSG_GPADL_BODY ||
+			   hdr->msgtype == HVIS_CHANMSG_GPADL_TEARDOWN ||
+			   hdr->msgtype == HVIS_CHANMSG_OPENCHANNEL ||
+			   hdr->msgtype == HVIS_CHANMSG_CLOSECHANNEL) {
+			sim_chan_message(hdr, m->len);
 		} else {
 			sim_log("G->H type %u (%u bytes) not handled", hdr->msgtype, m->len);
 		}
@@ -657,17 +709,18 @@ static int sim_offers_show(struct seq_file *s, void *unused)
 	unsigned int i;
 
 	mutex_lock(&sim_host_mutex);
-	seq_printf(s, "profile %s version %u.%u busy %lu\n", sim.prof->name,
+	seq_printf(s, "profile %s version %u.%u busy %lu gpadls %u\n", sim.prof->name,
 		   HVIS_VMBUS_MAJOR(sim.version), HVIS_VMBUS_MINOR(sim.version),
-		   READ_ONCE(sim.busy));
+		   READ_ONCE(sim.busy), sim_chan_gpadl_count());
 	for (i = 0; i < SIM_MAX_OFFERS; i++) {
 		struct sim_offer *o = &sim.offers[i];
 
 		if (o->state == SIM_FREE)
 			continue;
-		seq_printf(s, "%u %s %pUl %pUl %u\n", o->offer.child_relid,
+		seq_printf(s, "%u %s %pUl %pUl %u %s\n", o->offer.child_relid,
 			   sim_state_names[o->state], &o->offer.if_type,
-			   &o->offer.if_instance, o->offer.sub_channel_index);
+			   &o->offer.if_instance, o->offer.sub_channel_index,
+			   sim_chan_is_open(o->offer.child_relid) ? "open" : "closed");
 	}
 	mutex_unlock(&sim_host_mutex);
 	return 0;
@@ -923,6 +976,9 @@ static int __init hvis_sim_init(void)
 		sim_vps[cpu].csd.func = sim_csd_fn;
 	}
 
+	ret = sim_chan_init();
+	if (ret)
+		goto err;
 	for (i = 0; ics && i < ARRAY_SIZE(sim_ics); i++)
 		sim_add_offer(&sim_ics[i].class_id, &sim_ics[i].instance_id, 0, 0);
 	for (i = 0; i < extra_offers; i++) {
@@ -955,6 +1011,7 @@ static void __exit hvis_sim_exit(void)
 
 	debugfs_remove_recursive(sim_debugfs);
 	cancel_work_sync(&sim_host_work);
+	sim_chan_exit();
 	list_for_each_entry_safe(m, tmp, &sim.to_guest, node)
 		kfree(m);
 	list_for_each_entry_safe(m, tmp, &sim.from_guest, node)

@@ -251,6 +251,19 @@ static ssize_t chan_subchannel_id_show(struct hvis_channel *ch, char *buf)
 	return sprintf(buf, "%u\n", ch->offer.sub_channel_index);
 }
 
+#define HVIS_CHAN_STAT(name, expr)						\
+static ssize_t chan_##name##_show(struct hvis_channel *ch, char *buf)		\
+{										\
+	return sprintf(buf, "%llu\n", (unsigned long long)(expr));		\
+}										\
+static struct hvis_chan_attr hvis_chan_attr_##name = __ATTR(name, 0444, chan_##name##_show, NULL)
+
+HVIS_CHAN_STAT(interrupts, READ_ONCE(ch->interrupts));
+HVIS_CHAN_STAT(events, READ_ONCE(ch->events));
+HVIS_CHAN_STAT(out_full_total, READ_ONCE(ch->out_full_total));
+HVIS_CHAN_STAT(read_avail, hvis_channel_read_avail(ch));
+HVIS_CHAN_STAT(write_avail, hvis_channel_write_avail(ch));
+
 static struct hvis_chan_attr hvis_chan_attr_cpu = __ATTR(cpu, 0444, chan_cpu_show, NULL);
 static struct hvis_chan_attr hvis_chan_attr_monitor_id =
 	__ATTR(monitor_id, 0444, chan_monitor_id_show, NULL);
@@ -261,6 +274,11 @@ static struct attribute *hvis_chan_attrs[] = {
 	&hvis_chan_attr_cpu.attr,
 	&hvis_chan_attr_monitor_id.attr,
 	&hvis_chan_attr_subchannel_id.attr,
+	&hvis_chan_attr_interrupts.attr,
+	&hvis_chan_attr_events.attr,
+	&hvis_chan_attr_out_full_total.attr,
+	&hvis_chan_attr_read_avail.attr,
+	&hvis_chan_attr_write_avail.attr,
 	NULL,
 };
 ATTRIBUTE_GROUPS(hvis_chan);

@@ -113,6 +113,8 @@ static void hvis_on_offer(const struct hvis_chanmsg_offer *o)
 	}
 	ch->offer = *o;
 	ch->relid = o->child_relid;
+	spin_lock_init(&ch->send_lock);
+	mutex_init(&ch->recv_lock);
 	INIT_LIST_HEAD(&ch->sub_channels);
 	INIT_LIST_HEAD(&ch->sub_node);
 	hvis_relids[ch->relid] = ch;

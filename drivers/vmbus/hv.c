@@ -149,6 +149,7 @@ static void hvis_synic_isr(void)
 
 	if (!s->message_page)
 		return;
+	hvis_channel_isr(s->event_page);
 	slot = (struct hvis_hv_message *)s->message_page + HVIS_VMBUS_MESSAGE_SINT;
 	if (READ_ONCE(slot->message_type) != HVIS_MESSAGE_TYPE_NONE)
 		queue_work_on(s->cpu, hvis_msg_wq, &s->msg_work);

@@ -107,6 +107,11 @@ void hvis_bus_exit(void);
 int hvis_device_add(struct hvis_channel *ch);
 void hvis_device_remove(struct hvis_device *hdev);
 int hvis_channel_sysfs_add(struct hvis_channel *ch);
+
+/* channel.c */
+void hvis_channel_isr(void *event_page);
+u32 hvis_channel_read_avail(struct hvis_channel *ch);
+u32 hvis_channel_write_avail(struct hvis_channel *ch);
 void hvis_channel_sysfs_del(struct hvis_channel *ch);
 
 #endif /* _HVIS_VMBUS_PRIV_H */

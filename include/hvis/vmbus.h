@@ -7,6 +7,8 @@
 
 #include <linux/device.h>
 #include <linux/list.h>
+#include <linux/spinlock.h>
+#include <linux/workqueue.h>
 #include <linux/mod_devicetable.h>
 #include <linux/uuid.h>
 
@@ -23,6 +25,23 @@ struct hvis_channel {
 	struct hvis_device *device;		/* primary only */
 	struct kobject *kobj;			/* channels/<relid>/ */
 	bool rescinded;
+
+	/* Open channels: set up by hvis_channel_open(), gone after close. */
+	void *ring_mem;				/* send ring pages, then receive ring pages */
+	u32 send_bytes, recv_bytes;
+	u32 gpadl;
+	struct hvis_chan_rings *rings;
+	spinlock_t send_lock;			/* one writer at a time */
+	struct mutex recv_lock;			/* one reader at a time */
+	void (*onchannel)(struct hvis_channel *ch, void *ctx);
+	void *ctx;
+	struct work_struct cb_work;		/* runs onchannel */
+	bool opened;
+	bool broken;				/* the host corrupted a ring */
+	/* Statistics, in channels/<relid>/. */
+	u64 interrupts;				/* host signalled us */
+	u64 events;				/* we signalled the host */
+	u64 out_full_total;			/* sends refused: ring full */
 };
 
 /* A device on bus "vmbus", named by the instance GUID of its offer. */
@@ -52,6 +71,14 @@ struct hvis_driver {
 };
 
 #define to_hvis_driver(d)	container_of(d, struct hvis_driver, driver)
+
+int hvis_channel_open(struct hvis_channel *ch, u32 send_bytes, u32 recv_bytes,
+		      void (*onchannel)(struct hvis_channel *ch, void *ctx), void *ctx);
+void hvis_channel_close(struct hvis_channel *ch);
+int hvis_channel_send(struct hvis_channel *ch, const void *buf, u32 len, u64 trans_id,
+		      bool completion);
+int hvis_channel_recv(struct hvis_channel *ch, void *buf, u32 buflen, u32 *len,
+		      u64 *trans_id);
 
 int __hvis_driver_register(struct hvis_driver *drv, struct module *owner);
 void hvis_driver_unregister(struct hvis_driver *drv);

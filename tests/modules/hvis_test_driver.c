@@ -1,11 +1,32 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * A service driver that does nothing but bind: it proves the driver API of
- * hvis_vmbus (registration by class GUID, probe, remove) in the tests.  It
- * drives the simulator's test class and counts what happened to it.
+ * The driver of the simulator's test class, for the tests only.  It proves
+ * the driver API of hvis_vmbus (registration by class GUID, probe, remove,
+ * counted in its parameters) and drives the echo device behind the class
+ * through two device attributes:
+ *
+ *   echo:   write "COUNT MAXLEN SEED": send COUNT packets of pseudo-random
+ *           lengths 1..MAXLEN, each echo checked byte for byte and by
+ *           transaction id; read the verdict ("ok COUNT" or what went wrong)
+ *   reopen: write N: close and open the channel N times
  */
 #include <linux/atomic.h>
+#include <linux/completion.h>
 #include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+
+#define HVIS_TEST_RING	(16 * 1024)
+#define HVIS_TEST_MAXLEN	8192
+
+struct hvis_test_dev {
+	struct hvis_device *hdev;
+	struct completion ready;	/* the host signalled the channel */
+	struct mutex lock;		/* one test at a time */
+	char verdict[96];
+	u8 *tx, *rx;
+};
 
 #include <hvis/vmbus.h>
 
@@ -31,15 +52,168 @@ static const struct hvis_device_id hvis_test_ids[] = {
 	{}
 };
 
+static void hvis_test_onchannel(struct hvis_channel *ch, void *ctx)
+{
+	struct hvis_test_dev *t = ctx;
+
+	complete(&t->ready);
+}
+
+/* Wait for one packet; the host signals only when the ring was empty. */
+static int hvis_test_recv(struct hvis_test_dev *t, u32 *len, u64 *id)
+{
+	struct hvis_channel *ch = t->hdev->channel;
+	int ret;
+
+	for (;;) {
+		ret = hvis_channel_recv(ch, t->rx, HVIS_TEST_MAXLEN + 8, len, id);
+		if (ret != -EAGAIN)
+			return ret;
+		if (!wait_for_completion_timeout(&t->ready, 5 * HZ))
+			return -ETIMEDOUT;
+	}
+}
+
+static void hvis_test_echo(struct hvis_test_dev *t, u32 count, u32 maxlen, u32 seed)
+{
+	struct hvis_channel *ch = t->hdev->channel;
+	u32 i, j, n, len;
+	u64 id;
+	int ret;
+
+	for (i = 0; i < count; i++) {
+		seed = seed * 1103515245 + 12345;
+		n = 1 + (seed >> 8) % maxlen;
+		for (j = 0; j < n; j++)
+			t->tx[j] = (u8)(seed + i * 7 + j);
+		reinit_completion(&t->ready);
+		ret = hvis_channel_send(ch, t->tx, n, 0x1000 + i, false);
+		if (ret) {
+			snprintf(t->verdict, sizeof(t->verdict), "fail: send %u: %d", i, ret);
+			return;
+		}
+		ret = hvis_test_recv(t, &len, &id);
+		if (ret) {
+			snprintf(t->verdict, sizeof(t->verdict), "fail: recv %u: %d", i, ret);
+			return;
+		}
+		/* The echo carries the padding to 8 bytes too. */
+		if (id != 0x1000 + i || len != ALIGN(n, 8) || memcmp(t->tx, t->rx, n)) {
+			snprintf(t->verdict, sizeof(t->verdict),
+				 "fail: packet %u: id %llu len %u (sent %u)", i, id, len, n);
+			return;
+		}
+	}
+	snprintf(t->verdict, sizeof(t->verdict), "ok %u", count);
+}
+
+static ssize_t echo_store(struct device *dev, struct device_attribute *attr,
+			  const char *buf, size_t count)
+{
+	struct hvis_test_dev *t = dev_get_drvdata(dev);
+	u32 n, maxlen, seed;
+
+	if (sscanf(buf, "%u %u %u", &n, &maxlen, &seed) != 3 || !maxlen ||
+	    maxlen > HVIS_TEST_MAXLEN)
+		return -EINVAL;
+	mutex_lock(&t->lock);
+	hvis_test_echo(t, n, maxlen, seed);
+	mutex_unlock(&t->lock);
+	return count;
+}
+
+static ssize_t echo_show(struct device *dev, struct device_attribute *attr, char *buf)
+{
+	struct hvis_test_dev *t = dev_get_drvdata(dev);
+	ssize_t n;
+
+	mutex_lock(&t->lock);
+	n = sprintf(buf, "%s\n", t->verdict);
+	mutex_unlock(&t->lock);
+	return n;
+}
+static DEVICE_ATTR_RW(echo);
+
+static ssize_t reopen_store(struct device *dev, struct device_attribute *attr,
+			    const char *buf, size_t count)
+{
+	struct hvis_test_dev *t = dev_get_drvdata(dev);
+	struct hvis_channel *ch = t->hdev->channel;
+	u32 n, i;
+	int ret = 0;
+
+	if (kstrtou32(buf, 0, &n))
+		return -EINVAL;
+	mutex_lock(&t->lock);
+	for (i = 0; i < n && !ret; i++) {
+		hvis_channel_close(ch);
+		ret = hvis_channel_open(ch, HVIS_TEST_RING, HVIS_TEST_RING,
+					hvis_test_onchannel, t);
+	}
+	snprintf(t->verdict, sizeof(t->verdict), ret ? "fail: reopen %u: %d" : "ok %u",
+		 ret ? i : n, ret);
+	mutex_unlock(&t->lock);
+	return ret ? ret : count;
+}
+static DEVICE_ATTR_WO(reopen);
+
+static struct attribute *hvis_test_attrs[] = {
+	&dev_attr_echo.attr,
+	&dev_attr_reopen.attr,
+	NULL,
+};
+
+static const struct attribute_group hvis_test_group = {
+	.attrs = hvis_test_attrs,
+};
+
 static int hvis_test_probe(struct hvis_device *dev, const struct hvis_device_id *id)
 {
+	struct hvis_test_dev *t;
+	int ret;
+
+	t = kzalloc(sizeof(*t), GFP_KERNEL);
+	if (!t)
+		return -ENOMEM;
+	t->hdev = dev;
+	init_completion(&t->ready);
+	mutex_init(&t->lock);
+	strscpy(t->verdict, "none", sizeof(t->verdict));
+	t->tx = vzalloc(HVIS_TEST_MAXLEN + 8);
+	t->rx = vzalloc(HVIS_TEST_MAXLEN + 8);
+	ret = -ENOMEM;
+	if (!t->tx || !t->rx)
+		goto err;
+	dev_set_drvdata(&dev->dev, t);
+	ret = hvis_channel_open(dev->channel, HVIS_TEST_RING, HVIS_TEST_RING,
+				hvis_test_onchannel, t);
+	if (ret)
+		goto err;
+	ret = sysfs_create_group(&dev->dev.kobj, &hvis_test_group);
+	if (ret)
+		goto err_close;
 	atomic_inc(&hvis_test_probed);
-	dev_info(&dev->dev, "bound (relid %u)\n", dev->channel->relid);
+	dev_info(&dev->dev, "bound (relid %u), channel open\n", dev->channel->relid);
 	return 0;
+
+err_close:
+	hvis_channel_close(dev->channel);
+err:
+	vfree(t->rx);
+	vfree(t->tx);
+	kfree(t);
+	return ret;
 }
 
 static void hvis_test_remove(struct hvis_device *dev)
 {
+	struct hvis_test_dev *t = dev_get_drvdata(&dev->dev);
+
+	sysfs_remove_group(&dev->dev.kobj, &hvis_test_group);
+	hvis_channel_close(dev->channel);
+	vfree(t->rx);
+	vfree(t->tx);
+	kfree(t);
 	atomic_inc(&hvis_test_removed);
 }
 

@@ -28,8 +28,10 @@ for s in $(cat /scenarios/ORDER); do
 	(cd /tmp && . /lib/hvis/lib.sh && . "/scenarios/$s.sh")
 	rc=$?
 	# A failed scenario must not take the next one down with it.
-	for m in $(grep -o '^hvis_[a-z_]*' /proc/modules | sort -r); do
-		rmmod "$m" 2>/dev/null
+	for pass in 1 2 3; do	# users before the modules they use
+		for m in $(grep -o '^hvis_[a-z_]*' /proc/modules); do
+			rmmod "$m" 2>/dev/null
+		done
 	done
 	case $rc in
 	0) report "scenario $s pass" ;;

@@ -61,3 +61,9 @@ ndevices() {
 ndevices_is() {
 	[ "$(ndevices)" = "$1" ]
 }
+
+# A figure from the simulator's status line ("profile P version V busy N
+# gpadls N"): sim_stat busy
+sim_stat() {
+	hvsim profile | tr ' ' '\n' | sed -n "/^$1\$/{n;p;}"
+}

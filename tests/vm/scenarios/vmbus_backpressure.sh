@@ -14,7 +14,7 @@ hvsim stall on || fail "stall"
 # Unloading releases 40 relids and sends UNLOAD: more than 16 buffers hold.
 rmmod hvis_vmbus &
 pid=$!
-wait_for 20 eval '[ "$(hvsim profile | sed -n "s/.* busy //p")" -gt 0 ]' ||
+wait_for 20 eval '[ "$(sim_stat busy)" -gt 0 ]' ||
 	fail "the host never ran out of buffers"
 hvsim stall off || fail "unstall"
 wait $pid || fail "rmmod hvis_vmbus failed"
@@ -22,6 +22,6 @@ wait $pid || fail "rmmod hvis_vmbus failed"
 [ "$(grep -c 'G->H RELID_RELEASED' $LOG)" = 40 ] ||
 	fail "$(grep -c 'G->H RELID_RELEASED' $LOG) of 40 RELID_RELEASED arrived"
 grep -q 'G->H UNLOAD$' $LOG || fail "UNLOAD lost"
-info "backpressure: host answered INSUFFICIENT_BUFFERS $(hvsim profile | sed -n 's/.* busy //p') times, nothing lost"
+info "backpressure: host answered INSUFFICIENT_BUFFERS $(sim_stat busy) times, nothing lost"
 rmmod hvis_sim || fail "rmmod hvis_sim"
 exit 0

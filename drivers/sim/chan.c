@@ -1,0 +1,420 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The simulated host's side of channels: it assembles the guest's GPADLs
+ * (header plus bodies), maps them, opens and closes channels on request,
+ * and plays an echo device behind the test class: every packet the guest
+ * sends comes back unchanged, with the same transaction id.
+ *
+ * The host reads and writes the guest's rings itself, following the same
+ * layout and signalling rules as the guest but with its own code, so that
+ * a mistake on one side is not mirrored on the other.
+ */
+#include <linux/bitops.h>
+#include <linux/kernel.h>
+#include <linux/list.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+#include <linux/workqueue.h>
+
+#include <hvis/tlfs.h>
+
+#include "sim.h"
+
+#define SIM_GPADL_MAX_PAGES	1024
+#define SIM_STATUS_UNSUCCESSFUL	0x8000ffff
+
+struct sim_gpadl {
+	struct list_head node;
+	u32 handle;
+	u32 relid;
+	u32 npages;
+	u32 have;		/* PFNs received so far */
+	u64 *pfns;
+	struct page **pages;
+	void *vaddr;		/* all pages, mapped once complete */
+	bool in_use;		/* by an open channel */
+};
+
+/* One direction of a ring, as the host sees it. */
+struct sim_ring {
+	struct hvis_ring_ctl *ctl;
+	u8 *data;
+	u32 size;
+};
+
+struct sim_chan {
+	bool open;
+	u32 relid;
+	u32 target_vp;
+	struct sim_gpadl *gpadl;
+	struct sim_ring from_guest;	/* the guest's send ring */
+	struct sim_ring to_guest;	/* the guest's receive ring */
+	struct work_struct work;
+	u8 *buf;			/* one packet, copied out */
+};
+
+static LIST_HEAD(sim_gpadls);
+static struct sim_chan *sim_chans;	/* by relid - 1 */
+static DEFINE_MUTEX(sim_chan_lock);	/* everything above */
+
+static struct sim_gpadl *sim_gpadl_find(u32 handle)
+{
+	struct sim_gpadl *g;
+
+	list_for_each_entry(g, &sim_gpadls, node)
+		if (g->handle == handle)
+			return g;
+	return NULL;
+}
+
+static void sim_gpadl_free(struct sim_gpadl *g)
+{
+	list_del(&g->node);
+	if (g->vaddr)
+		vunmap(g->vaddr);
+	kfree(g->pages);
+	kfree(g->pfns);
+	kfree(g);
+}
+
+static void sim_gpadl_created(struct sim_gpadl *g, u32 status)
+{
+	struct hvis_chanmsg_gpadl_created msg = {
+		.hdr.msgtype = HVIS_CHANMSG_GPADL_CREATED,
+		.child_relid = g->relid,
+		.gpadl = g->handle,
+		.creation_status = status,
+	};
+
+	sim_send(&msg, sizeof(msg));
+	sim_log("H->G GPADL_CREATED relid=%u gpadl=%#x pages=%u status=%#x",
+		g->relid, g->handle, g->npages, status);
+}
+
+/* All PFNs are in: check each and map the lot. */
+static void sim_gpadl_complete(struct sim_gpadl *g)
+{
+	u32 i;
+
+	g->pages = kcalloc(g->npages, sizeof(*g->pages), GFP_KERNEL);
+	if (!g->pages)
+		goto fail;
+	for (i = 0; i < g->npages; i++) {
+		if (!pfn_valid(g->pfns[i]))
+			goto fail;
+		g->pages[i] = pfn_to_page(g->pfns[i]);
+	}
+	g->vaddr = vmap(g->pages, g->npages, VM_MAP, PAGE_KERNEL);
+	if (!g->vaddr)
+		goto fail;
+	sim_gpadl_created(g, 0);
+	return;
+fail:
+	sim_gpadl_created(g, SIM_STATUS_UNSUCCESSFUL);
+	sim_gpadl_free(g);
+}
+
+static void sim_gpadl_add_pfns(struct sim_gpadl *g, const u64 *pfns, u32 n)
+{
+	n = min(n, g->npages - g->have);
+	memcpy(g->pfns + g->have, pfns, n * sizeof(u64));
+	g->have += n;
+	if (g->have == g->npages)
+		sim_gpadl_complete(g);
+}
+
+static void sim_on_gpadl_header(const struct hvis_chanmsg_gpadl_header *h, u32 len)
+{
+	struct sim_gpadl *g;
+	u32 npages;
+
+	npages = h->byte_count / PAGE_SIZE;
+	sim_log("G->H GPADL_HEADER relid=%u gpadl=%#x ranges=%u bytes=%u offset=%u",
+		h->child_relid, h->gpadl, h->rangecount, h->byte_count, h->byte_offset);
+	if (h->rangecount != 1 || h->byte_offset || h->byte_count % PAGE_SIZE || !npages ||
+	    npages > SIM_GPADL_MAX_PAGES || h->range_buflen != 8 + 8 * npages ||
+	    !sim_relid_offered(h->child_relid, NULL) || sim_gpadl_find(h->gpadl)) {
+		struct sim_gpadl bad = { .handle = h->gpadl, .relid = h->child_relid };
+
+		sim_gpadl_created(&bad, SIM_STATUS_UNSUCCESSFUL);
+		return;
+	}
+	g = kzalloc(sizeof(*g), GFP_KERNEL);
+	if (g)
+		g->pfns = kcalloc(npages, sizeof(u64), GFP_KERNEL);
+	if (!g || !g->pfns) {
+		kfree(g);
+		return;
+	}
+	g->handle = h->gpadl;
+	g->relid = h->child_relid;
+	g->npages = npages;
+	list_add_tail(&g->node, &sim_gpadls);
+	sim_gpadl_add_pfns(g, h->pfn, (len - sizeof(*h)) / sizeof(u64));
+}
+
+static void sim_on_gpadl_body(const struct hvis_chanmsg_gpadl_body *b, u32 len)
+{
+	struct sim_gpadl *g = sim_gpadl_find(b->gpadl);
+
+	if (!g || g->have == g->npages) {
+		sim_log("G->H GPADL_BODY for unknown gpadl %#x ignored", b->gpadl);
+		return;
+	}
+	sim_gpadl_add_pfns(g, b->pfn, (len - sizeof(*b)) / sizeof(u64));
+}
+
+static void sim_chan_close(struct sim_chan *c)
+{
+	if (!c->open)
+		return;
+	c->open = false;
+	mutex_unlock(&sim_chan_lock);
+	cancel_work_sync(&c->work);
+	mutex_lock(&sim_chan_lock);
+	if (c->gpadl)
+		c->gpadl->in_use = false;
+	c->gpadl = NULL;
+	kvfree(c->buf);
+	c->buf = NULL;
+}
+
+static void sim_on_gpadl_teardown(const struct hvis_chanmsg_gpadl_teardown *t)
+{
+	struct hvis_chanmsg_gpadl_torndown msg = {
+		.hdr.msgtype = HVIS_CHANMSG_GPADL_TORNDOWN,
+		.gpadl = t->gpadl,
+	};
+	struct sim_gpadl *g = sim_gpadl_find(t->gpadl);
+
+	sim_log("G->H GPADL_TEARDOWN relid=%u gpadl=%#x", t->child_relid, t->gpadl);
+	if (!g)
+		return;
+	/* A guest may tear down without closing (after a rescind). */
+	if (g->in_use && g->relid >= 1 && g->relid <= SIM_MAX_OFFERS)
+		sim_chan_close(&sim_chans[g->relid - 1]);
+	sim_gpadl_free(g);
+	sim_send(&msg, sizeof(msg));
+	sim_log("H->G GPADL_TORNDOWN gpadl=%#x", t->gpadl);
+}
+
+static void sim_ring_map(struct sim_ring *r, u8 *base, u32 bytes)
+{
+	r->ctl = (struct hvis_ring_ctl *)base;
+	r->data = base + sizeof(struct hvis_ring_ctl);
+	r->size = bytes - sizeof(struct hvis_ring_ctl);
+}
+
+static void sim_on_open(const struct hvis_chanmsg_open *o)
+{
+	struct hvis_chanmsg_open_result res = {
+		.hdr.msgtype = HVIS_CHANMSG_OPENCHANNEL_RESULT,
+		.child_relid = o->child_relid,
+		.openid = o->openid,
+		.status = SIM_STATUS_UNSUCCESSFUL,
+	};
+	struct sim_gpadl *g = sim_gpadl_find(o->ringbuffer_gpadl);
+	u32 k = o->downstream_page_offset;
+	struct sim_chan *c;
+
+	sim_log("G->H OPENCHANNEL relid=%u gpadl=%#x target_vp=%u downstream=%u",
+		o->child_relid, o->ringbuffer_gpadl, o->target_vp, k);
+	if (!sim_relid_offered(o->child_relid, NULL) || !g || !g->vaddr || g->in_use ||
+	    g->relid != o->child_relid || k < 2 || k > g->npages - 2 ||
+	    o->target_vp >= nr_cpu_ids)
+		goto out;
+	c = &sim_chans[o->child_relid - 1];
+	if (c->open)
+		goto out;
+	c->buf = kvmalloc(g->npages * PAGE_SIZE, GFP_KERNEL);
+	if (!c->buf)
+		goto out;
+	sim_ring_map(&c->from_guest, g->vaddr, k * PAGE_SIZE);
+	sim_ring_map(&c->to_guest, (u8 *)g->vaddr + k * PAGE_SIZE, (g->npages - k) * PAGE_SIZE);
+	c->relid = o->child_relid;
+	c->target_vp = o->target_vp;
+	c->gpadl = g;
+	g->in_use = true;
+	c->open = true;
+	res.status = 0;
+out:
+	sim_send(&res, sizeof(res));
+	sim_log("H->G OPENCHANNEL_RESULT relid=%u status=%#x", o->child_relid, res.status);
+}
+
+static void sim_on_close(const struct hvis_chanmsg_relid *r)
+{
+	sim_log("G->H CLOSECHANNEL relid=%u", r->child_relid);
+	if (r->child_relid >= 1 && r->child_relid <= SIM_MAX_OFFERS)
+		sim_chan_close(&sim_chans[r->child_relid - 1]);
+}
+
+/* Channel messages of the channel side; @len is at least the header. */
+void sim_chan_message(const struct hvis_chanmsg_hdr *hdr, u32 len)
+{
+	mutex_lock(&sim_chan_lock);
+	switch (hdr->msgtype) {
+	case HVIS_CHANMSG_GPADL_HEADER:
+		if (len >= sizeof(struct hvis_chanmsg_gpadl_header))
+			sim_on_gpadl_header((const void *)hdr, len);
+		break;
+	case HVIS_CHANMSG_GPADL_BODY:
+		if (len >= sizeof(struct hvis_chanmsg_gpadl_body))
+			sim_on_gpadl_body((const void *)hdr, len);
+		break;
+	case HVIS_CHANMSG_GPADL_TEARDOWN:
+		if (len >= sizeof(struct hvis_chanmsg_gpadl_teardown))
+			sim_on_gpadl_teardown((const void *)hdr);
+		break;
+	case HVIS_CHANMSG_OPENCHANNEL:
+		if (len >= sizeof(struct hvis_chanmsg_open))
+			sim_on_open((const void *)hdr);
+		break;
+	case HVIS_CHANMSG_CLOSECHANNEL:
+		if (len >= sizeof(struct hvis_chanmsg_relid))
+			sim_on_close((const void *)hdr);
+		break;
+	}
+	mutex_unlock(&sim_chan_lock);
+}
+
+/* --- the host's ring code ------------------------------------------------------- */
+
+static u32 sim_ring_used(const struct sim_ring *r, u32 w, u32 rd)
+{
+	return w >= rd ? w - rd : r->size - rd + w;
+}
+
+static void sim_ring_get(const struct sim_ring *r, u32 at, void *dst, u32 len)
+{
+	u32 i;
+
+	for (i = 0; i < len; i++)
+		((u8 *)dst)[i] = r->data[(at + i) % r->size];
+}
+
+static void sim_ring_put(struct sim_ring *r, u32 at, const void *src, u32 len)
+{
+	u32 i;
+
+	for (i = 0; i < len; i++)
+		r->data[(at + i) % r->size] = src ? ((const u8 *)src)[i] : 0;
+}
+
+/*
+ * Echo: move packets from the guest's send ring into its receive ring.  A
+ * packet is taken only once its echo fits; if it does not, the host asks
+ * the guest (pending_send_sz) to signal when there is room.
+ */
+static void sim_chan_echo(struct work_struct *work)
+{
+	struct sim_chan *c = container_of(work, struct sim_chan, work);
+	struct sim_ring *in = &c->from_guest, *out = &c->to_guest;
+	bool signal_guest = false;
+	struct hvis_pkt_desc d;
+	u32 w, rd, ow, ord, total;
+	u64 trailer;
+
+	for (;;) {
+		w = READ_ONCE(in->ctl->write_index);
+		rd = READ_ONCE(in->ctl->read_index);
+		if (w >= in->size || rd >= in->size || (w | rd) & 7 || w == rd)
+			break;
+		virt_rmb();	/* the packet after the index that published it */
+		sim_ring_get(in, rd, &d, sizeof(d));
+		total = d.len8 * 8;
+		if (d.offset8 * 8 < sizeof(d) || total < d.offset8 * 8 ||
+		    total + HVIS_PKT_TRAILER > sim_ring_used(in, w, rd)) {
+			sim_log("relid %u: guest wrote a bad packet descriptor", c->relid);
+			break;
+		}
+		sim_ring_get(in, rd, c->buf, total);
+
+		ow = READ_ONCE(out->ctl->write_index);
+		ord = READ_ONCE(out->ctl->read_index);
+		if (out->size - sim_ring_used(out, ow, ord) <= total + HVIS_PKT_TRAILER) {
+			WRITE_ONCE(out->ctl->pending_send_sz, total + HVIS_PKT_TRAILER);
+			break;
+		}
+		WRITE_ONCE(out->ctl->pending_send_sz, 0);
+		sim_ring_put(out, ow, c->buf, total);
+		trailer = (u64)ow << 32;
+		sim_ring_put(out, (ow + total) % out->size, &trailer, sizeof(trailer));
+		virt_mb();	/* the packet before the index that publishes it */
+		WRITE_ONCE(out->ctl->write_index, (ow + total + HVIS_PKT_TRAILER) % out->size);
+		virt_mb();	/* the index before looking at the guest's state */
+		if (!READ_ONCE(out->ctl->interrupt_mask) && READ_ONCE(out->ctl->read_index) == ow)
+			signal_guest = true;
+
+		WRITE_ONCE(in->ctl->read_index, (rd + total + HVIS_PKT_TRAILER) % in->size);
+	}
+	if (signal_guest)
+		sim_signal_guest(c->relid, c->target_vp);
+}
+
+/* HvSignalEvent from the guest: input is the channel's connection id. */
+u64 sim_chan_signal_event(u64 input)
+{
+	u32 relid = (input & 0xffffffff) & ~0x2000;
+	struct sim_chan *c;
+
+	if (!relid || relid > SIM_MAX_OFFERS || ((input & 0xffffffff) & 0x2000) != 0x2000)
+		return HVIS_STATUS_INVALID_CONNECTION_ID;
+	c = &sim_chans[relid - 1];
+	if (!READ_ONCE(c->open))
+		return HVIS_STATUS_INVALID_CONNECTION_ID;
+	schedule_work(&c->work);
+	return HVIS_STATUS_SUCCESS;
+}
+
+unsigned int sim_chan_gpadl_count(void)
+{
+	struct sim_gpadl *g;
+	unsigned int n = 0;
+
+	mutex_lock(&sim_chan_lock);
+	list_for_each_entry(g, &sim_gpadls, node)
+		n++;
+	mutex_unlock(&sim_chan_lock);
+	return n;
+}
+
+bool sim_chan_is_open(u32 relid)
+{
+	return relid >= 1 && relid <= SIM_MAX_OFFERS && READ_ONCE(sim_chans[relid - 1].open);
+}
+
+/* The guest is gone (UNLOAD, new contact): drop every channel and GPADL. */
+void sim_chan_reset(void)
+{
+	struct sim_gpadl *g, *tmp;
+	u32 i;
+
+	mutex_lock(&sim_chan_lock);
+	for (i = 0; i < SIM_MAX_OFFERS; i++)
+		sim_chan_close(&sim_chans[i]);
+	list_for_each_entry_safe(g, tmp, &sim_gpadls, node)
+		sim_gpadl_free(g);
+	mutex_unlock(&sim_chan_lock);
+}
+
+int sim_chan_init(void)
+{
+	u32 i;
+
+	sim_chans = kcalloc(SIM_MAX_OFFERS, sizeof(*sim_chans), GFP_KERNEL);
+	if (!sim_chans)
+		return -ENOMEM;
+	for (i = 0; i < SIM_MAX_OFFERS; i++)
+		INIT_WORK(&sim_chans[i].work, sim_chan_echo);
+	return 0;
+}
+
+void sim_chan_exit(void)
+{
+	sim_chan_reset();
+	kfree(sim_chans);
+}

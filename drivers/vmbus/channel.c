@@ -1,0 +1,410 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Channels: GPADLs, open and close, packets in and out, and the event path
+ * from the host (SynIC event flags) to the driver's callback.
+ */
+#include <linux/atomic.h>
+#include <linux/bitops.h>
+#include <linux/export.h>
+#include <linux/kernel.h>
+#include <linux/mm.h>
+#include <linux/rcupdate.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+
+#include <hvis/vmbus.h>
+
+#include "ring.h"
+#include "vmbus_priv.h"
+
+struct hvis_chan_rings {
+	struct hvis_ring out;	/* guest to host */
+	struct hvis_ring in;	/* host to guest */
+};
+
+/* Open channels by relid, for the interrupt path (RCU). */
+static struct hvis_channel __rcu *hvis_open_chans[HVIS_MAX_RELID];
+static atomic_t hvis_next_gpadl = ATOMIC_INIT(HVIS_GPADL_FIRST_HANDLE - 1);
+
+#define HVIS_RING_MAX_BYTES	(2 << 20)	/* per direction */
+
+static struct hvis_chan_rings *hvis_channel_take_rings(struct hvis_channel *ch);
+
+/* One range covering @pages pages of vmalloc memory at @buf. */
+static int hvis_gpadl_create(struct hvis_channel *ch, void *buf, u32 pages, u32 *handle)
+{
+	struct hvis_chanmsg_gpadl_header *hdr;
+	struct hvis_chanmsg_gpadl_body *body;
+	struct hvis_msg_waiter *w;
+	u32 n, done, i;
+	u8 *msg;
+	int ret;
+
+	msg = kzalloc(HVIS_MESSAGE_PAYLOAD_SIZE, GFP_KERNEL);
+	w = kmalloc(sizeof(*w), GFP_KERNEL);
+	if (!msg || !w) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	*handle = atomic_inc_return(&hvis_next_gpadl);
+
+	hdr = (void *)msg;
+	hdr->hdr.msgtype = HVIS_CHANMSG_GPADL_HEADER;
+	hdr->child_relid = ch->relid;
+	hdr->gpadl = *handle;
+	hdr->range_buflen = 8 + 8 * pages;
+	hdr->rangecount = 1;
+	hdr->byte_count = pages * PAGE_SIZE;
+	hdr->byte_offset = 0;
+	n = min_t(u32, pages, HVIS_GPADL_HEADER_MAX_PFNS);
+	for (i = 0; i < n; i++)
+		hdr->pfn[i] = vmalloc_to_pfn((u8 *)buf + i * PAGE_SIZE);
+
+	hvis_waiter_init(w, HVIS_CHANMSG_GPADL_CREATED, *handle, false);
+	hvis_waiter_add(w);
+	ret = hvis_send(hdr, sizeof(*hdr) + 8 * n);
+	/* The bodies follow back to back; the host answers once all are in. */
+	for (done = n; !ret && done < pages; done += n) {
+		memset(msg, 0, HVIS_MESSAGE_PAYLOAD_SIZE);
+		body = (void *)msg;
+		body->hdr.msgtype = HVIS_CHANMSG_GPADL_BODY;
+		body->gpadl = *handle;
+		n = min_t(u32, pages - done, HVIS_GPADL_BODY_MAX_PFNS);
+		for (i = 0; i < n; i++)
+			body->pfn[i] = vmalloc_to_pfn((u8 *)buf + (done + i) * PAGE_SIZE);
+		ret = hvis_send(body, sizeof(*body) + 8 * n);
+	}
+	if (ret) {
+		hvis_waiter_del(w);
+		goto out;
+	}
+	ret = hvis_waiter_wait(w);
+	if (ret)
+		pr_err_ratelimited("relid %u: no GPADL_CREATED for %#x\n", ch->relid, *handle);
+	else if (((struct hvis_chanmsg_gpadl_created *)w->msg.buf)->creation_status)
+		ret = -EIO;
+out:
+	kfree(w);
+	kfree(msg);
+	return ret;
+}
+
+static int hvis_gpadl_teardown(struct hvis_channel *ch, u32 handle)
+{
+	struct hvis_chanmsg_gpadl_teardown msg = {
+		.hdr.msgtype = HVIS_CHANMSG_GPADL_TEARDOWN,
+		.child_relid = ch->relid,
+		.gpadl = handle,
+	};
+	struct hvis_msg_waiter *w;
+	int ret;
+
+	w = kmalloc(sizeof(*w), GFP_KERNEL);
+	if (!w)
+		return -ENOMEM;
+	hvis_waiter_init(w, HVIS_CHANMSG_GPADL_TORNDOWN, handle, false);
+	hvis_waiter_add(w);
+	ret = hvis_send(&msg, sizeof(msg));
+	if (ret)
+		hvis_waiter_del(w);
+	else
+		ret = hvis_waiter_wait(w);
+	kfree(w);
+	return ret;
+}
+
+static void hvis_channel_cb_work(struct work_struct *work)
+{
+	struct hvis_channel *ch = container_of(work, struct hvis_channel, cb_work);
+
+	ch->onchannel(ch, ch->ctx);
+}
+
+/* Tell the host there is something for it on @ch. */
+static void hvis_channel_signal(struct hvis_channel *ch)
+{
+	/* Hosts before dedicated interrupts look for the relid in a shared page. */
+	if (!(ch->offer.is_dedicated_interrupt & 1))
+		set_bit(ch->relid, (unsigned long *)((u8 *)hvis_conn.int_page + PAGE_SIZE / 2));
+	ch->events++;
+	hvis_hv->hypercall_fast(HVIS_HCALL_SIGNAL_EVENT | HVIS_HCALL_FAST,
+				ch->offer.connection_id);
+}
+
+static u32 hvis_ring_bytes(u32 bytes)
+{
+	return PAGE_ALIGN(bytes) + PAGE_SIZE;	/* plus the control page */
+}
+
+/**
+ * hvis_channel_open() - open a channel with a ring in each direction
+ * @ch: the channel (a device's, or one of its sub-channels)
+ * @send_bytes: data bytes of the guest-to-host ring (rounded up to pages)
+ * @recv_bytes: data bytes of the host-to-guest ring
+ * @onchannel: called in process context when the host signals the channel
+ * @ctx: passed to @onchannel
+ *
+ * Return: 0, or a negative errno (-EIO: the host refused).
+ */
+int hvis_channel_open(struct hvis_channel *ch, u32 send_bytes, u32 recv_bytes,
+		      void (*onchannel)(struct hvis_channel *ch, void *ctx), void *ctx)
+{
+	struct hvis_chanmsg_open msg = {};
+	struct hvis_chan_rings *rings;
+	struct hvis_msg_waiter *w;
+	u32 sb = hvis_ring_bytes(send_bytes), rb = hvis_ring_bytes(recv_bytes);
+	unsigned long flags;
+	int ret;
+
+	if (ch->opened)
+		return -EBUSY;
+	if (!send_bytes || !recv_bytes || sb > HVIS_RING_MAX_BYTES || rb > HVIS_RING_MAX_BYTES)
+		return -EINVAL;
+	rings = kzalloc(sizeof(*rings), GFP_KERNEL);
+	ch->ring_mem = vzalloc(sb + rb);
+	w = kmalloc(sizeof(*w), GFP_KERNEL);
+	if (!rings || !ch->ring_mem || !w) {
+		kfree(rings);
+		ret = -ENOMEM;
+		goto err_free;
+	}
+	ch->send_bytes = sb;
+	ch->recv_bytes = rb;
+	hvis_ring_init(&rings->out, ch->ring_mem, sb);
+	hvis_ring_init(&rings->in, (u8 *)ch->ring_mem + sb, rb);
+	mutex_lock(&ch->recv_lock);
+	spin_lock_irqsave(&ch->send_lock, flags);
+	ch->rings = rings;
+	spin_unlock_irqrestore(&ch->send_lock, flags);
+	mutex_unlock(&ch->recv_lock);
+	ch->onchannel = onchannel;
+	ch->ctx = ctx;
+	ch->broken = false;
+	INIT_WORK(&ch->cb_work, hvis_channel_cb_work);
+
+	ret = hvis_gpadl_create(ch, ch->ring_mem, (sb + rb) >> PAGE_SHIFT, &ch->gpadl);
+	if (ret)
+		goto err_free;
+
+	rcu_assign_pointer(hvis_open_chans[ch->relid], ch);
+	msg.hdr.msgtype = HVIS_CHANMSG_OPENCHANNEL;
+	msg.child_relid = ch->relid;
+	msg.openid = ch->relid;
+	msg.ringbuffer_gpadl = ch->gpadl;
+	msg.target_vp = hvis_hv_vp_index(ch->target_cpu);
+	msg.downstream_page_offset = sb >> PAGE_SHIFT;
+	hvis_waiter_init(w, HVIS_CHANMSG_OPENCHANNEL_RESULT, ch->relid, false);
+	hvis_waiter_add(w);
+	ret = hvis_send(&msg, sizeof(msg));
+	if (ret)
+		hvis_waiter_del(w);
+	else
+		ret = hvis_waiter_wait(w);
+	if (!ret && ((struct hvis_chanmsg_open_result *)w->msg.buf)->status)
+		ret = -EIO;
+	if (ret)
+		goto err_gpadl;
+	ch->opened = true;
+	kfree(w);
+	return 0;
+
+err_gpadl:
+	RCU_INIT_POINTER(hvis_open_chans[ch->relid], NULL);
+	synchronize_rcu();
+	cancel_work_sync(&ch->cb_work);
+	/* A host that never answered may still own the memory: keep it. */
+	if (hvis_gpadl_teardown(ch, ch->gpadl))
+		ch->ring_mem = NULL;
+err_free:
+	kfree(w);
+	vfree(ch->ring_mem);
+	ch->ring_mem = NULL;
+	kfree(hvis_channel_take_rings(ch));
+	return ret;
+}
+EXPORT_SYMBOL_GPL(hvis_channel_open);
+
+void hvis_channel_close(struct hvis_channel *ch)
+{
+	struct hvis_chanmsg_relid msg = {
+		.hdr.msgtype = HVIS_CHANMSG_CLOSECHANNEL,
+		.child_relid = ch->relid,
+	};
+
+	if (!ch->opened)
+		return;
+	ch->opened = false;
+	RCU_INIT_POINTER(hvis_open_chans[ch->relid], NULL);
+	synchronize_rcu();
+	cancel_work_sync(&ch->cb_work);
+
+	if (!ch->rescinded && hvis_send(&msg, sizeof(msg)))
+		pr_err_ratelimited("relid %u: CLOSECHANNEL failed\n", ch->relid);
+	if (hvis_gpadl_teardown(ch, ch->gpadl) && !ch->rescinded) {
+		/* The host may still write into the rings: never free them. */
+		pr_err("relid %u: GPADL %#x not torn down; its %u bytes stay allocated\n",
+		       ch->relid, ch->gpadl, ch->send_bytes + ch->recv_bytes);
+		ch->ring_mem = NULL;
+	}
+	vfree(ch->ring_mem);
+	ch->ring_mem = NULL;
+	kfree(hvis_channel_take_rings(ch));
+}
+EXPORT_SYMBOL_GPL(hvis_channel_close);
+
+static void hvis_channel_broken(struct hvis_channel *ch, const char *what)
+{
+	if (!ch->broken)
+		pr_err_ratelimited("relid %u: the host corrupted the %s ring; channel stopped\n",
+				   ch->relid, what);
+	ch->broken = true;
+}
+
+/**
+ * hvis_channel_send() - queue one in-band packet for the host
+ * @ch: an open channel
+ * @buf: payload
+ * @len: its length
+ * @trans_id: transaction id (echoed by a completion)
+ * @completion: ask the host for a completion packet
+ *
+ * Return: 0; -EAGAIN if the ring is full now; -EIO if the channel is broken.
+ */
+int hvis_channel_send(struct hvis_channel *ch, const void *buf, u32 len, u64 trans_id,
+		      bool completion)
+{
+	unsigned long flags;
+	bool signal;
+	int ret;
+
+	if (!ch->opened || ch->broken)
+		return -EIO;
+	spin_lock_irqsave(&ch->send_lock, flags);
+	ret = hvis_ring_write(&ch->rings->out, HVIS_PKT_DATA_INBAND,
+			      completion ? HVIS_PKT_FLAG_COMPLETION_REQUESTED : 0,
+			      trans_id, buf, len, &signal);
+	if (ret == -EAGAIN)
+		ch->out_full_total++;
+	spin_unlock_irqrestore(&ch->send_lock, flags);
+	if (ret == -EIO)
+		hvis_channel_broken(ch, "outbound");
+	else if (!ret && signal)
+		hvis_channel_signal(ch);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(hvis_channel_send);
+
+/**
+ * hvis_channel_recv() - take one packet from the host
+ * @ch: an open channel
+ * @buf: receives the payload
+ * @buflen: its size
+ * @len: receives the payload length (or, with -ENOBUFS, the size needed)
+ * @trans_id: receives the transaction id
+ *
+ * Return: 0; -EAGAIN if there is none; -ENOBUFS if @buf is too small (the
+ * packet stays); -EIO if the channel is broken.
+ */
+int hvis_channel_recv(struct hvis_channel *ch, void *buf, u32 buflen, u32 *len,
+		      u64 *trans_id)
+{
+	struct hvis_pkt_desc d;
+	bool signal;
+	int ret;
+
+	if (!ch->opened || ch->broken)
+		return -EIO;
+	mutex_lock(&ch->recv_lock);
+	ret = hvis_ring_read(&ch->rings->in, buf, buflen, len, &d, &signal);
+	mutex_unlock(&ch->recv_lock);
+	if (ret == -EIO) {
+		hvis_channel_broken(ch, "inbound");
+		return ret;
+	}
+	if (!ret) {
+		*trans_id = d.trans_id;
+		if (signal)
+			hvis_channel_signal(ch);
+	}
+	return ret;
+}
+EXPORT_SYMBOL_GPL(hvis_channel_recv);
+
+/* For sysfs: bytes waiting to be read, and room to write (0 when closed). */
+u32 hvis_channel_read_avail(struct hvis_channel *ch)
+{
+	struct hvis_ring *r;
+	u32 n = 0;
+
+	mutex_lock(&ch->recv_lock);
+	if (ch->rings) {
+		r = &ch->rings->in;
+		n = hvis_ring_used(READ_ONCE(r->ctl->write_index) % r->size, r->priv_index,
+				   r->size);
+	}
+	mutex_unlock(&ch->recv_lock);
+	return n;
+}
+
+u32 hvis_channel_write_avail(struct hvis_channel *ch)
+{
+	unsigned long flags;
+	struct hvis_ring *r;
+	u32 n = 0;
+
+	spin_lock_irqsave(&ch->send_lock, flags);
+	if (ch->rings) {
+		r = &ch->rings->out;
+		n = hvis_ring_free(r->priv_index, READ_ONCE(r->ctl->read_index) % r->size,
+				   r->size);
+	}
+	spin_unlock_irqrestore(&ch->send_lock, flags);
+	return n;
+}
+
+/* Unhook the rings from @ch under both locks; sysfs readers then see none. */
+static struct hvis_chan_rings *hvis_channel_take_rings(struct hvis_channel *ch)
+{
+	struct hvis_chan_rings *rings;
+	unsigned long flags;
+
+	mutex_lock(&ch->recv_lock);
+	spin_lock_irqsave(&ch->send_lock, flags);
+	rings = ch->rings;
+	ch->rings = NULL;
+	spin_unlock_irqrestore(&ch->send_lock, flags);
+	mutex_unlock(&ch->recv_lock);
+	return rings;
+}
+
+/*
+ * From the SynIC interrupt, hard interrupt context: the event flags name
+ * the channels the host signalled (from 2.4 on in the SINT2 area of the
+ * event page, before that in the shared interrupt page).
+ */
+void hvis_channel_isr(void *event_page)
+{
+	unsigned long *flags;
+	struct hvis_channel *ch;
+	unsigned int relid;
+
+	if (hvis_conn.version >= HVIS_VMBUS_WIN8)
+		flags = (unsigned long *)((u8 *)event_page +
+					  HVIS_VMBUS_MESSAGE_SINT * HVIS_EVENT_FLAGS_BYTES);
+	else if (hvis_conn.int_page)
+		flags = hvis_conn.int_page;
+	else
+		return;
+
+	rcu_read_lock();
+	for_each_set_bit(relid, flags, HVIS_MAX_RELID) {
+		if (!relid || !test_and_clear_bit(relid, flags))
+			continue;
+		ch = rcu_dereference(hvis_open_chans[relid]);
+		if (!ch)
+			continue;
+		ch->interrupts++;
+		queue_work(system_highpri_wq, &ch->cb_work);
+	}
+	rcu_read_unlock();
+}

@@ -1,0 +1,52 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Channels end to end against the simulator's echo device: GPADL, open,
+# packets of random sizes echoed byte for byte through both rings (many
+# times round them), 1,000 close/open cycles, statistics in
+# channels/<relid>/, and close on unbind and on rescind.
+
+D=/sys/bus/vmbus/devices
+I=6876ab5f-0000-0000-0000-000000000000
+LOG=/sys/kernel/debug/hvis_sim/log
+
+hvis_insmod hvis_sim ics=0 extra_offers=1 || fail "insmod hvis_sim: $INSMOD_OUT"
+hvis_insmod hvis_vmbus || fail "insmod hvis_vmbus: $INSMOD_OUT"
+hvis_insmod hvis_test_driver || fail "insmod hvis_test_driver: $INSMOD_OUT"
+relid=$(cat $D/$I/id)
+hvsim list | grep -q "^$relid offered .* open$" || fail "host does not show the channel open"
+grep -q 'H->G GPADL_CREATED .* status=0x0' $LOG || fail "no GPADL"
+
+run_echo() {
+	echo "$1" >$D/$I/echo || fail "echo $1: write failed"
+	v=$(cat $D/$I/echo)
+	[ "$v" = "ok ${1%% *}" ] || fail "echo $1: $v"
+}
+run_echo "300 4000 7"
+run_echo "3000 64 3"
+run_echo "40 8192 11"
+
+C=$D/$I/channels/$relid
+[ "$(cat $C/interrupts)" -gt 0 ] || fail "no interrupts counted"
+[ "$(cat $C/events)" -gt 0 ] || fail "no signals to the host counted"
+[ "$(cat $C/read_avail)" = 0 ] || fail "read_avail $(cat $C/read_avail) after draining"
+[ "$(cat $C/write_avail)" -gt 16000 ] || fail "write_avail $(cat $C/write_avail)"
+
+echo 1000 >$D/$I/reopen || fail "reopen: $(cat $D/$I/echo)"
+[ "$(cat $D/$I/echo)" = "ok 1000" ] || fail "reopen: $(cat $D/$I/echo)"
+[ "$(sim_stat gpadls)" = 1 ] || fail "$(sim_stat gpadls) GPADLs held by the host after 1000 reopens"
+run_echo "100 1000 5"
+
+# Unbind closes the channel and gives the GPADL back.
+echo $I >/sys/bus/vmbus/drivers/hvis_test_driver/unbind || fail "unbind"
+hvsim list | grep -q "^$relid offered .* closed$" || fail "channel still open after unbind"
+[ "$(sim_stat gpadls)" = 0 ] || fail "$(sim_stat gpadls) GPADLs still held after unbind"
+
+# Rescinding an open channel: the driver goes, the host gets the GPADL back.
+echo $I >/sys/bus/vmbus/drivers_probe
+[ -e $D/$I/driver ] || fail "rebind"
+hvsim rescind $I || fail "rescind"
+wait_for 10 eval "[ ! -e $D/$I ]" || fail "device stayed after rescind"
+wait_for 10 eval '[ "$(sim_stat gpadls)" = 0 ]' || fail "GPADL of the rescinded channel not torn down"
+
+rmmod hvis_test_driver && rmmod hvis_vmbus && rmmod hvis_sim || fail "rmmod"
+exit 0

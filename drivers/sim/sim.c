@@ -727,6 +727,12 @@ static int sim_offers_show(struct seq_file *s, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(sim_offers);
 
+/* guid_parse() looks at the first 36 characters only; a command wants exactly one GUID. */
+static int sim_guid_parse(const char *s, guid_t *g)
+{
+	return strlen(s) == UUID_STRING_LEN ? guid_parse(s, g) : -EINVAL;
+}
+
 /*
  * Host commands, one per write (hvsim writes them):
  *   offer CLASS INSTANCE [sub=N] [relid=N] [size=N]
@@ -745,7 +751,7 @@ static int sim_cmd_offer(char *args)
 	struct sim_offer tmp, *so;
 	guid_t c, i;
 
-	if (!cls || !inst || guid_parse(cls, &c) || guid_parse(inst, &i))
+	if (!cls || !inst || sim_guid_parse(cls, &c) || sim_guid_parse(inst, &i))
 		return -EINVAL;
 	while ((opt = strsep(&args, " "))) {
 		if (!*opt)
@@ -791,7 +797,7 @@ static int sim_cmd_rescind(char *args)
 
 	if (!args)
 		return -EINVAL;
-	if (!guid_parse(args, &inst)) {
+	if (!sim_guid_parse(args, &inst)) {
 		for (i = 0; i < SIM_MAX_OFFERS; i++) {
 			so = &sim.offers[i];
 			if (so->state != SIM_FREE && !so->offer.sub_channel_index &&

@@ -12,7 +12,7 @@ n=0
 # The bus still works: a fresh offer becomes a device, its rescind removes it.
 bus_works() {
 	n=$((n + 1))
-	inst=bbbbbbbb-0000-4000-8000-00000000000$n
+	inst=bbbbbbbb-0000-4000-8000-$(printf %012d $n)
 	hvsim offer $CLASS $inst || fail "offer after $1"
 	wait_for 10 [ -d $D/$inst ] || fail "bus dead after $1"
 	relid=$(cat $D/$inst/id)
@@ -57,6 +57,15 @@ dmesg_mark unexpected
 hvsim inject 15 16 || fail "inject"
 expect unexpected "dropped unexpected VERSION_RESPONSE: nothing is waiting for it"
 bus_works unexpected-response
+
+# Results for requests nobody made: a GPADL, an open, a teardown.
+for t in "10 20 GPADL_CREATED" "6 20 OPENCHANNEL_RESULT" "12 12 GPADL_TORNDOWN"; do
+	set -- $t
+	dmesg_mark unknown$1
+	hvsim inject $1 $2 || fail "inject $3"
+	expect unknown$1 "dropped unexpected $3: nothing is waiting for it"
+done
+bus_works unknown-results
 
 dmesg_mark duplicate
 used=$(cat $D/fd149e91-82e0-4a7d-afa6-2a4166cbd7c0/id)

@@ -252,6 +252,37 @@ static void sim_on_close(const struct hvis_chanmsg_relid *r)
 		sim_chan_close(&sim_chans[r->child_relid - 1]);
 }
 
+static void sim_on_modify(const struct hvis_chanmsg_modifychannel *m)
+{
+	struct hvis_chanmsg_modifychannel_response res = {
+		.hdr.msgtype = HVIS_CHANMSG_MODIFYCHANNEL_RESPONSE,
+		.child_relid = m->child_relid,
+		.status = SIM_STATUS_UNSUCCESSFUL,
+	};
+	u32 v = sim_version();
+	struct sim_chan *c;
+
+	sim_log("G->H MODIFYCHANNEL relid=%u target_vp=%u", m->child_relid, m->target_vp);
+	if (v < HVIS_VMBUS_WIN10_V4_1) {
+		sim_log("MODIFYCHANNEL is not part of VMBus %u.%u: ignored",
+			HVIS_VMBUS_MAJOR(v), HVIS_VMBUS_MINOR(v));
+		return;
+	}
+	if (m->child_relid >= 1 && m->child_relid <= SIM_MAX_OFFERS &&
+	    m->target_vp < nr_cpu_ids) {
+		c = &sim_chans[m->child_relid - 1];
+		if (c->open) {
+			WRITE_ONCE(c->target_vp, m->target_vp);
+			res.status = 0;
+		}
+	}
+	if (v >= HVIS_VMBUS_WIN10_V5_3) {
+		sim_send(&res, sizeof(res));
+		sim_log("H->G MODIFYCHANNEL_RESPONSE relid=%u status=%#x", m->child_relid,
+			res.status);
+	}
+}
+
 /* Channel messages of the channel side; @len is at least the header. */
 void sim_chan_message(const struct hvis_chanmsg_hdr *hdr, u32 len)
 {
@@ -276,6 +307,10 @@ void sim_chan_message(const struct hvis_chanmsg_hdr *hdr, u32 len)
 	case HVIS_CHANMSG_CLOSECHANNEL:
 		if (len >= sizeof(struct hvis_chanmsg_relid))
 			sim_on_close((const void *)hdr);
+		break;
+	case HVIS_CHANMSG_MODIFYCHANNEL:
+		if (len >= sizeof(struct hvis_chanmsg_modifychannel))
+			sim_on_modify((const void *)hdr);
 		break;
 	}
 	mutex_unlock(&sim_chan_lock);
@@ -352,7 +387,7 @@ static void sim_chan_echo(struct work_struct *work)
 		WRITE_ONCE(in->ctl->read_index, (rd + total + HVIS_PKT_TRAILER) % in->size);
 	}
 	if (signal_guest)
-		sim_signal_guest(c->relid, c->target_vp);
+		sim_signal_guest(c->relid, READ_ONCE(c->target_vp));
 }
 
 /* HvSignalEvent from the guest: input is the channel's connection id. */

@@ -662,7 +662,8 @@ static void sim_host_fn(struct work_struct *work)
 			   hdr->msgtype == HVIS_CHANMSG_GPADL_BODY ||
 			   hdr->msgtype == HVIS_CHANMSG_GPADL_TEARDOWN ||
 			   hdr->msgtype == HVIS_CHANMSG_OPENCHANNEL ||
-			   hdr->msgtype == HVIS_CHANMSG_CLOSECHANNEL) {
+			   hdr->msgtype == HVIS_CHANMSG_CLOSECHANNEL ||
+			   hdr->msgtype == HVIS_CHANMSG_MODIFYCHANNEL) {
 			sim_chan_message(hdr, m->len);
 		} else {
 			sim_log("G->H type %u (%u bytes) not handled", hdr->msgtype, m->len);

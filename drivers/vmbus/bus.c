@@ -264,7 +264,18 @@ HVIS_CHAN_STAT(out_full_total, READ_ONCE(ch->out_full_total));
 HVIS_CHAN_STAT(read_avail, hvis_channel_read_avail(ch));
 HVIS_CHAN_STAT(write_avail, hvis_channel_write_avail(ch));
 
-static struct hvis_chan_attr hvis_chan_attr_cpu = __ATTR(cpu, 0444, chan_cpu_show, NULL);
+static ssize_t chan_cpu_store(struct hvis_channel *ch, const char *buf, size_t count)
+{
+	unsigned int cpu;
+	int ret;
+
+	if (kstrtouint(buf, 0, &cpu))
+		return -EINVAL;
+	ret = hvis_channel_set_cpu(ch, cpu);
+	return ret ? ret : count;
+}
+
+static struct hvis_chan_attr hvis_chan_attr_cpu = __ATTR(cpu, 0644, chan_cpu_show, chan_cpu_store);
 static struct hvis_chan_attr hvis_chan_attr_monitor_id =
 	__ATTR(monitor_id, 0444, chan_monitor_id_show, NULL);
 static struct hvis_chan_attr hvis_chan_attr_subchannel_id =
@@ -291,8 +302,18 @@ static ssize_t hvis_chan_attr_show(struct kobject *kobj, struct attribute *attr,
 	return ca->show(ck->ch, buf);
 }
 
+static ssize_t hvis_chan_attr_store(struct kobject *kobj, struct attribute *attr,
+				    const char *buf, size_t count)
+{
+	struct hvis_chan_kobj *ck = container_of(kobj, struct hvis_chan_kobj, kobj);
+	struct hvis_chan_attr *ca = container_of(attr, struct hvis_chan_attr, attr);
+
+	return ca->store ? ca->store(ck->ch, buf, count) : -EIO;
+}
+
 static const struct sysfs_ops hvis_chan_sysfs_ops = {
 	.show = hvis_chan_attr_show,
+	.store = hvis_chan_attr_store,
 };
 
 static void hvis_chan_kobj_release(struct kobject *kobj)

@@ -330,6 +330,63 @@ int hvis_channel_recv(struct hvis_channel *ch, void *buf, u32 buflen, u32 *len,
 }
 EXPORT_SYMBOL_GPL(hvis_channel_recv);
 
+/**
+ * hvis_channel_set_cpu() - deliver the channel's interrupts to another CPU
+ * @ch: the channel
+ * @cpu: an online CPU
+ *
+ * An open channel is moved with MODIFYCHANNEL, which hosts speak from 4.1
+ * on (and confirm from 5.3 on); a closed one just opens there later.
+ *
+ * Return: 0; -EOPNOTSUPP on an older host; -EINVAL for an offline CPU; or
+ * what the host said.
+ */
+int hvis_channel_set_cpu(struct hvis_channel *ch, unsigned int cpu)
+{
+	struct hvis_chanmsg_modifychannel msg = {
+		.hdr.msgtype = HVIS_CHANMSG_MODIFYCHANNEL,
+		.child_relid = ch->relid,
+	};
+	struct hvis_msg_waiter *w;
+	int ret;
+
+	if (cpu >= nr_cpu_ids || !cpu_online(cpu))
+		return -EINVAL;
+	if (!ch->opened) {
+		ch->target_cpu = cpu;
+		return 0;
+	}
+	if (hvis_conn.version < HVIS_VMBUS_WIN10_V4_1) {
+		pr_warn_ratelimited("relid %u: moving an open channel needs a host with VMBus 4.1 or newer (this one speaks %u.%u)\n",
+				    ch->relid, HVIS_VMBUS_MAJOR(hvis_conn.version),
+				    HVIS_VMBUS_MINOR(hvis_conn.version));
+		return -EOPNOTSUPP;
+	}
+	msg.target_vp = hvis_hv_vp_index(cpu);
+	if (hvis_conn.version < HVIS_VMBUS_WIN10_V5_3) {
+		/* No answer before 5.3: the host just does it. */
+		ret = hvis_send(&msg, sizeof(msg));
+		goto out;
+	}
+	w = kmalloc(sizeof(*w), GFP_KERNEL);
+	if (!w)
+		return -ENOMEM;
+	hvis_waiter_init(w, HVIS_CHANMSG_MODIFYCHANNEL_RESPONSE, ch->relid, false);
+	hvis_waiter_add(w);
+	ret = hvis_send(&msg, sizeof(msg));
+	if (ret)
+		hvis_waiter_del(w);
+	else
+		ret = hvis_waiter_wait(w);
+	if (!ret && ((struct hvis_chanmsg_modifychannel_response *)w->msg.buf)->status)
+		ret = -EIO;
+	kfree(w);
+out:
+	if (!ret)
+		ch->target_cpu = cpu;
+	return ret;
+}
+
 /* For sysfs: bytes waiting to be read, and room to write (0 when closed). */
 u32 hvis_channel_read_avail(struct hvis_channel *ch)
 {

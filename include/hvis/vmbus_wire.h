@@ -187,6 +187,22 @@ struct hvis_chanmsg_open_result {
 } __packed;
 static_assert(sizeof(struct hvis_chanmsg_open_result) == 20);
 
+/* MODIFYCHANNEL (4.1+): interrupts of a channel to another VP. */
+struct hvis_chanmsg_modifychannel {
+	struct hvis_chanmsg_hdr hdr;
+	u32 child_relid;
+	u32 target_vp;
+} __packed;
+static_assert(sizeof(struct hvis_chanmsg_modifychannel) == 16);
+
+/* MODIFYCHANNEL_RESPONSE (5.3+). */
+struct hvis_chanmsg_modifychannel_response {
+	struct hvis_chanmsg_hdr hdr;
+	u32 child_relid;
+	u32 status;
+} __packed;
+static_assert(sizeof(struct hvis_chanmsg_modifychannel_response) == 16);
+
 /* Ring buffers: a control page, then the data area. */
 #define HVIS_RING_FEAT_PENDING_SEND_SZ	BIT(0)
 

@@ -31,6 +31,17 @@ C=$D/$I/channels/$relid
 [ "$(cat $C/read_avail)" = 0 ] || fail "read_avail $(cat $C/read_avail) after draining"
 [ "$(cat $C/write_avail)" -gt 16000 ] || fail "write_avail $(cat $C/write_avail)"
 
+# Move the channel's interrupts to CPU 1 (MODIFYCHANNEL) and back.
+if [ -e /sys/devices/system/cpu/cpu1 ]; then
+	echo 1 >$C/cpu || fail "cpu 1 refused"
+	[ "$(cat $C/cpu)" = 1 ] || fail "cpu reads $(cat $C/cpu)"
+	[ "$(cat $D/$I/channel_vp_mapping)" = "$relid:1" ] || fail "channel_vp_mapping not moved"
+	grep -q "G->H MODIFYCHANNEL relid=$relid target_vp=1" $LOG || fail "no MODIFYCHANNEL"
+	run_echo "200 2000 9"
+	echo 0 >$C/cpu || fail "cpu 0 refused"
+fi
+echo 99 >$C/cpu 2>/dev/null && fail "an offline CPU was accepted"
+
 echo 1000 >$D/$I/reopen || fail "reopen: $(cat $D/$I/echo)"
 [ "$(cat $D/$I/echo)" = "ok 1000" ] || fail "reopen: $(cat $D/$I/echo)"
 [ "$(sim_stat gpadls)" = 1 ] || fail "$(sim_stat gpadls) GPADLs held by the host after 1000 reopens"

@@ -390,6 +390,55 @@ static void sim_chan_echo(struct work_struct *work)
 		sim_signal_guest(c->relid, READ_ONCE(c->target_vp));
 }
 
+/*
+ * A broken host: damage the guest's receive ring of an open channel, then
+ * signal it.  "index" puts the write index past the ring, "misaligned" off
+ * 8 bytes, "desc" publishes a descriptor claiming far more than was
+ * written, "big" a valid packet larger than the test driver's buffer.
+ */
+int sim_chan_corrupt(u32 relid, const char *kind)
+{
+	struct hvis_pkt_desc d = { .type = HVIS_PKT_DATA_INBAND, .offset8 = 2 };
+	struct sim_chan *c;
+	struct sim_ring *out;
+	u32 ow, len;
+	u64 trailer;
+	int ret = 0;
+
+	if (!relid || relid > SIM_MAX_OFFERS)
+		return -EINVAL;
+	mutex_lock(&sim_chan_lock);
+	c = &sim_chans[relid - 1];
+	if (!c->open) {
+		ret = -ENOTCONN;
+		goto out;
+	}
+	out = &c->to_guest;
+	ow = READ_ONCE(out->ctl->write_index);
+	if (!strcmp(kind, "index")) {
+		WRITE_ONCE(out->ctl->write_index, out->size + 64);
+	} else if (!strcmp(kind, "misaligned")) {
+		WRITE_ONCE(out->ctl->write_index, (ow + 4) % out->size);
+	} else if (!strcmp(kind, "desc") || !strcmp(kind, "big")) {
+		len = !strcmp(kind, "big") ? out->size / 4 * 3 : 32;
+		d.len8 = !strcmp(kind, "big") ? len / 8 : 0xffff;
+		sim_ring_put(out, ow, &d, sizeof(d));
+		sim_ring_put(out, (ow + sizeof(d)) % out->size, NULL, len - sizeof(d));
+		trailer = (u64)ow << 32;
+		sim_ring_put(out, (ow + len) % out->size, &trailer, sizeof(trailer));
+		virt_mb();	/* the packet before the index that publishes it */
+		WRITE_ONCE(out->ctl->write_index, (ow + len + HVIS_PKT_TRAILER) % out->size);
+	} else {
+		ret = -EINVAL;
+		goto out;
+	}
+	sim_log("H->G corrupted relid %u receive ring: %s", relid, kind);
+	sim_signal_guest(relid, c->target_vp);
+out:
+	mutex_unlock(&sim_chan_lock);
+	return ret;
+}
+
 /* HvSignalEvent from the guest: input is the channel's connection id. */
 u64 sim_chan_signal_event(u64 input)
 {

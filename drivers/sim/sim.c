@@ -742,6 +742,8 @@ static int sim_guid_parse(const char *s, guid_t *g)
  *   inject TYPE SIZE        a bare message of any type and claimed size
  *   mute 0|1                stop answering INITIATE_CONTACT and UNLOAD
  *   stall 0|1               stop taking posted messages off the queue
+ *   corrupt RELID KIND      damage an open channel's ring (index, misaligned,
+ *                           desc, big)
  * relid= may name a slot in use or out of range and size= may cut the
  * offer short: they exist to send the guest what a broken host would.
  */
@@ -868,6 +870,16 @@ static int sim_cmd_inject(char *args)
 	return 0;
 }
 
+static int sim_cmd_corrupt(char *args)
+{
+	char *relid = strsep(&args, " ");
+	u32 r;
+
+	if (!relid || !args || kstrtou32(relid, 0, &r))
+		return -EINVAL;
+	return sim_chan_corrupt(r, args);
+}
+
 static int sim_cmd_stall(char *args)
 {
 	bool on;
@@ -906,6 +918,8 @@ static ssize_t sim_ctl_write(struct file *file, const char __user *ubuf, size_t 
 		ret = sim_cmd_inject(args);
 	else if (!strcmp(cmd, "mute"))
 		ret = args ? kstrtobool(args, &sim.mute) : -EINVAL;
+	else if (!strcmp(cmd, "corrupt"))
+		ret = sim_cmd_corrupt(args);
 	else if (!strcmp(cmd, "stall"))
 		ret = args ? sim_cmd_stall(args) : -EINVAL;
 	else

@@ -30,5 +30,6 @@ void sim_chan_message(const struct hvis_chanmsg_hdr *hdr, u32 len);
 u64 sim_chan_signal_event(u64 input);
 bool sim_chan_is_open(u32 relid);
 unsigned int sim_chan_gpadl_count(void);
+int sim_chan_corrupt(u32 relid, const char *kind);
 
 #endif /* _HVIS_SIM_H */

@@ -25,7 +25,9 @@ static void usage(FILE *f)
 		"  log                               every channel message between host and guest\n"
 		"  inject TYPE SIZE                  send a bare message (testing a broken host)\n"
 		"  mute on|off                       stop or resume answering the guest\n"
-		"  stall on|off                      stop or resume reading the guest's messages\n");
+		"  stall on|off                      stop or resume reading the guest's messages\n"
+		"  corrupt RELID index|misaligned|desc|big\n"
+		"                                    damage the guest's receive ring of a channel\n");
 }
 
 static int cat(const char *name)
@@ -111,6 +113,8 @@ int main(int argc, char **argv)
 		n = snprintf(cmd, sizeof(cmd), "profile %s", argv[2]);
 	else if (!strcmp(argv[1], "rescind") && argc == 3)
 		n = snprintf(cmd, sizeof(cmd), "rescind %s", argv[2]);
+	else if (!strcmp(argv[1], "corrupt") && argc == 4)
+		n = snprintf(cmd, sizeof(cmd), "corrupt %s %s", argv[2], argv[3]);
 	else if (!strcmp(argv[1], "inject") && argc == 4)
 		n = snprintf(cmd, sizeof(cmd), "inject %s %s", argv[2], argv[3]);
 	else if ((!strcmp(argv[1], "mute") || !strcmp(argv[1], "stall")) && argc == 3 &&

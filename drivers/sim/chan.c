@@ -367,6 +367,11 @@ static void sim_chan_echo(struct work_struct *work)
 			break;
 		}
 		sim_ring_get(in, rd, c->buf, total);
+		/* Asked for a completion: the echo comes back as one. */
+		if (d.flags & HVIS_PKT_FLAG_COMPLETION_REQUESTED) {
+			((struct hvis_pkt_desc *)c->buf)->type = HVIS_PKT_COMP;
+			((struct hvis_pkt_desc *)c->buf)->flags = 0;
+		}
 
 		ow = READ_ONCE(out->ctl->write_index);
 		ord = READ_ONCE(out->ctl->read_index);
@@ -394,7 +399,8 @@ static void sim_chan_echo(struct work_struct *work)
  * A broken host: damage the guest's receive ring of an open channel, then
  * signal it.  "index" puts the write index past the ring, "misaligned" off
  * 8 bytes, "desc" publishes a descriptor claiming far more than was
- * written, "big" a valid packet larger than the test driver's buffer.
+ * written, "big" a valid packet larger than the test driver's buffer,
+ * "comp" a completion for a transaction the guest never started.
  */
 int sim_chan_corrupt(u32 relid, const char *kind)
 {
@@ -419,9 +425,13 @@ int sim_chan_corrupt(u32 relid, const char *kind)
 		WRITE_ONCE(out->ctl->write_index, out->size + 64);
 	} else if (!strcmp(kind, "misaligned")) {
 		WRITE_ONCE(out->ctl->write_index, (ow + 4) % out->size);
-	} else if (!strcmp(kind, "desc") || !strcmp(kind, "big")) {
+	} else if (!strcmp(kind, "desc") || !strcmp(kind, "big") || !strcmp(kind, "comp")) {
 		len = !strcmp(kind, "big") ? out->size / 4 * 3 : 32;
-		d.len8 = !strcmp(kind, "big") ? len / 8 : 0xffff;
+		d.len8 = !strcmp(kind, "desc") ? 0xffff : len / 8;
+		if (!strcmp(kind, "comp")) {
+			d.type = HVIS_PKT_COMP;
+			d.trans_id = 0xdead;
+		}
 		sim_ring_put(out, ow, &d, sizeof(d));
 		sim_ring_put(out, (ow + sizeof(d)) % out->size, NULL, len - sizeof(d));
 		trailer = (u64)ow << 32;

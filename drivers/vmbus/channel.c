@@ -180,6 +180,7 @@ int hvis_channel_open(struct hvis_channel *ch, u32 send_bytes, u32 recv_bytes,
 	ch->onchannel = onchannel;
 	ch->ctx = ctx;
 	ch->broken = false;
+	xa_init_flags(&ch->requests, XA_FLAGS_ALLOC1);
 	INIT_WORK(&ch->cb_work, hvis_channel_cb_work);
 
 	ret = hvis_gpadl_create(ch, ch->ring_mem, (sb + rb) >> PAGE_SHIFT, &ch->gpadl);
@@ -249,6 +250,8 @@ void hvis_channel_close(struct hvis_channel *ch)
 	vfree(ch->ring_mem);
 	ch->ring_mem = NULL;
 	kfree(hvis_channel_take_rings(ch));
+	/* Requests never completed: their memory is the driver's, the ids ours. */
+	xa_destroy(&ch->requests);
 }
 EXPORT_SYMBOL_GPL(hvis_channel_close);
 
@@ -308,27 +311,95 @@ EXPORT_SYMBOL_GPL(hvis_channel_send);
 int hvis_channel_recv(struct hvis_channel *ch, void *buf, u32 buflen, u32 *len,
 		      u64 *trans_id)
 {
+	struct hvis_pkt_info info;
+	int ret;
+
+	ret = hvis_channel_recv_pkt(ch, buf, buflen, &info);
+	*len = info.len;
+	*trans_id = info.trans_id;
+	return ret;
+}
+EXPORT_SYMBOL_GPL(hvis_channel_recv);
+
+/**
+ * hvis_channel_recv_pkt() - take one packet from the host, with its details
+ * @ch: an open channel
+ * @buf: receives the payload
+ * @buflen: its size
+ * @info: receives length, type, transaction id and, for a completion, the
+ *	request it completes
+ *
+ * A completion is accepted only for a transaction id this channel issued
+ * and has not seen completed; any other is dropped with a log line, so a
+ * host can never make the guest act on a request it did not make.
+ *
+ * Return: 0; -EAGAIN if there is none; -ENOBUFS if @buf is too small (the
+ * packet stays); -EBADMSG if a packet was dropped; -EIO if the channel is
+ * broken.
+ */
+int hvis_channel_recv_pkt(struct hvis_channel *ch, void *buf, u32 buflen,
+			  struct hvis_pkt_info *info)
+{
 	struct hvis_pkt_desc d;
 	bool signal;
 	int ret;
 
+	memset(info, 0, sizeof(*info));
 	if (!ch->opened || ch->broken)
 		return -EIO;
 	mutex_lock(&ch->recv_lock);
-	ret = hvis_ring_read(&ch->rings->in, buf, buflen, len, &d, &signal);
+	ret = hvis_ring_read(&ch->rings->in, buf, buflen, &info->len, &d, &signal);
 	mutex_unlock(&ch->recv_lock);
 	if (ret == -EIO) {
 		hvis_channel_broken(ch, "inbound");
 		return ret;
 	}
-	if (!ret) {
-		*trans_id = d.trans_id;
-		if (signal)
-			hvis_channel_signal(ch);
+	if (ret)
+		return ret;
+	if (signal)
+		hvis_channel_signal(ch);
+	info->type = d.type;
+	info->trans_id = d.trans_id;
+	if (d.type == HVIS_PKT_COMP) {
+		info->request = d.trans_id <= U32_MAX ?
+				xa_erase(&ch->requests, (unsigned long)d.trans_id) : NULL;
+		if (!info->request) {
+			pr_err_ratelimited("relid %u: completion for unknown transaction id %llu dropped\n",
+					   ch->relid, d.trans_id);
+			return -EBADMSG;
+		}
 	}
+	return 0;
+}
+EXPORT_SYMBOL_GPL(hvis_channel_recv_pkt);
+
+/**
+ * hvis_channel_send_request() - send a packet that asks for a completion
+ * @ch: an open channel
+ * @buf: payload
+ * @len: its length
+ * @request: handed back, once, with the completion (hvis_channel_recv_pkt)
+ *
+ * Return: as hvis_channel_send(); -ENOMEM if no id is free.
+ */
+int hvis_channel_send_request(struct hvis_channel *ch, const void *buf, u32 len,
+			      void *request)
+{
+	u32 id;
+	int ret;
+
+	if (!request)
+		return -EINVAL;
+	ret = xa_alloc_cyclic(&ch->requests, &id, request, xa_limit_31b, &ch->next_request,
+			      GFP_KERNEL);
+	if (ret < 0)
+		return ret;
+	ret = hvis_channel_send(ch, buf, len, id, true);
+	if (ret)
+		xa_erase(&ch->requests, id);
 	return ret;
 }
-EXPORT_SYMBOL_GPL(hvis_channel_recv);
+EXPORT_SYMBOL_GPL(hvis_channel_send_request);
 
 /**
  * hvis_channel_set_cpu() - deliver the channel's interrupts to another CPU

@@ -9,6 +9,7 @@
 #include <linux/list.h>
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
+#include <linux/xarray.h>
 #include <linux/mod_devicetable.h>
 #include <linux/uuid.h>
 
@@ -38,6 +39,8 @@ struct hvis_channel {
 	struct work_struct cb_work;		/* runs onchannel */
 	bool opened;
 	bool broken;				/* the host corrupted a ring */
+	struct xarray requests;			/* transaction id -> request, awaiting completion */
+	u32 next_request;
 	/* Statistics, in channels/<relid>/. */
 	u64 interrupts;				/* host signalled us */
 	u64 events;				/* we signalled the host */
@@ -79,6 +82,19 @@ int hvis_channel_send(struct hvis_channel *ch, const void *buf, u32 len, u64 tra
 		      bool completion);
 int hvis_channel_recv(struct hvis_channel *ch, void *buf, u32 buflen, u32 *len,
 		      u64 *trans_id);
+
+/* What came with a packet. */
+struct hvis_pkt_info {
+	u32 len;		/* payload bytes (with -ENOBUFS: bytes needed) */
+	u16 type;		/* HVIS_PKT_DATA_INBAND or HVIS_PKT_COMP */
+	u64 trans_id;
+	void *request;		/* for a completion: what hvis_channel_send_request() was given */
+};
+
+int hvis_channel_recv_pkt(struct hvis_channel *ch, void *buf, u32 buflen,
+			  struct hvis_pkt_info *info);
+int hvis_channel_send_request(struct hvis_channel *ch, const void *buf, u32 len,
+			      void *request);
 
 int __hvis_driver_register(struct hvis_driver *drv, struct module *owner);
 void hvis_driver_unregister(struct hvis_driver *drv);

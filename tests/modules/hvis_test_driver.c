@@ -9,6 +9,8 @@
  *           lengths 1..MAXLEN, each echo checked byte for byte and by
  *           transaction id; read the verdict ("ok COUNT" or what went wrong)
  *   reopen: write N: close and open the channel N times
+ *   request: write N: N packets that ask for completions; each completion
+ *           must hand back the request it answers
  */
 #include <linux/atomic.h>
 #include <linux/completion.h>
@@ -59,19 +61,32 @@ static void hvis_test_onchannel(struct hvis_channel *ch, void *ctx)
 	complete(&t->ready);
 }
 
-/* Wait for one packet; the host signals only when the ring was empty. */
-static int hvis_test_recv(struct hvis_test_dev *t, u32 *len, u64 *id)
+/*
+ * Wait for one packet; the host signals only when the ring was empty.
+ * Packets the core dropped (-EBADMSG) are passed over, as a driver would.
+ */
+static int hvis_test_recv_pkt(struct hvis_test_dev *t, struct hvis_pkt_info *info)
 {
 	struct hvis_channel *ch = t->hdev->channel;
 	int ret;
 
 	for (;;) {
-		ret = hvis_channel_recv(ch, t->rx, HVIS_TEST_MAXLEN + 8, len, id);
-		if (ret != -EAGAIN)
+		ret = hvis_channel_recv_pkt(ch, t->rx, HVIS_TEST_MAXLEN + 8, info);
+		if (ret != -EAGAIN && ret != -EBADMSG)
 			return ret;
-		if (!wait_for_completion_timeout(&t->ready, 5 * HZ))
+		if (ret == -EAGAIN && !wait_for_completion_timeout(&t->ready, 5 * HZ))
 			return -ETIMEDOUT;
 	}
+}
+
+static int hvis_test_recv(struct hvis_test_dev *t, u32 *len, u64 *id)
+{
+	struct hvis_pkt_info info;
+	int ret = hvis_test_recv_pkt(t, &info);
+
+	*len = info.len;
+	*id = info.trans_id;
+	return ret;
 }
 
 static void hvis_test_echo(struct hvis_test_dev *t, u32 count, u32 maxlen, u32 seed)
@@ -157,9 +172,40 @@ static ssize_t reopen_store(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_WO(reopen);
 
+static ssize_t request_store(struct device *dev, struct device_attribute *attr,
+			     const char *buf, size_t count)
+{
+	struct hvis_test_dev *t = dev_get_drvdata(dev);
+	struct hvis_pkt_info info;
+	u32 n, i, cookie[4];
+	int ret = 0;
+
+	if (kstrtou32(buf, 0, &n))
+		return -EINVAL;
+	mutex_lock(&t->lock);
+	for (i = 0; i < n && !ret; i++) {
+		/* Up to four requests in flight, each with its own cookie. */
+		cookie[i % 4] = i;
+		reinit_completion(&t->ready);
+		ret = hvis_channel_send_request(t->hdev->channel, &i, sizeof(i), &cookie[i % 4]);
+		if (ret)
+			break;
+		ret = hvis_test_recv_pkt(t, &info);
+		if (!ret && (info.type != HVIS_PKT_COMP || info.request != &cookie[i % 4] ||
+			     *(u32 *)info.request != i || *(u32 *)t->rx != i))
+			ret = -EPROTO;
+	}
+	snprintf(t->verdict, sizeof(t->verdict), ret ? "fail: request %u: %d" : "ok %u",
+		 ret ? i : n, ret);
+	mutex_unlock(&t->lock);
+	return count;
+}
+static DEVICE_ATTR_WO(request);
+
 static struct attribute *hvis_test_attrs[] = {
 	&dev_attr_echo.attr,
 	&dev_attr_reopen.attr,
+	&dev_attr_request.attr,
 	NULL,
 };
 

@@ -26,7 +26,7 @@ static void usage(FILE *f)
 		"  inject TYPE SIZE                  send a bare message (testing a broken host)\n"
 		"  mute on|off                       stop or resume answering the guest\n"
 		"  stall on|off                      stop or resume reading the guest's messages\n"
-		"  corrupt RELID index|misaligned|desc|big\n"
+		"  corrupt RELID index|misaligned|desc|big|comp\n"
 		"                                    damage the guest's receive ring of a channel\n");
 }
 

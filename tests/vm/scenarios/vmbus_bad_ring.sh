@@ -4,7 +4,8 @@
 # misaligned index, a descriptor claiming more than was written.  Each time
 # the guest stops the channel with one line in the log, reads nothing out of
 # bounds (KASAN on the debug kernel), and a reopen gives a working channel.
-# A packet larger than the reader's buffer is refused without being lost.
+# A packet larger than the reader's buffer is refused without being lost, and
+# a completion for a transaction the guest never started is dropped.
 
 D=/sys/bus/vmbus/devices
 I=6876ab5f-0000-0000-0000-000000000000
@@ -28,6 +29,17 @@ for kind in index misaligned desc; do
 	echo "20 500 2" >$D/$I/echo
 	[ "$(cat $D/$I/echo)" = "ok 20" ] || fail "$kind: after reopen: $(cat $D/$I/echo)"
 done
+
+# Completions: each one hands back its request; one the guest never asked
+# for is dropped with a line in the log, and traffic goes on.
+echo 200 >$D/$I/request
+[ "$(cat $D/$I/echo)" = "ok 200" ] || fail "requests: $(cat $D/$I/echo)"
+dmesg_mark comp
+hvsim corrupt "$relid" comp || fail "corrupt comp"
+echo "5 100 3" >$D/$I/echo
+[ "$(cat $D/$I/echo)" = "ok 5" ] || fail "after a bogus completion: $(cat $D/$I/echo)"
+dmesg_since comp | grep -q "relid $relid: completion for unknown transaction id 57005 dropped" ||
+	fail "bogus completion not reported"
 
 # Too big for the reader: refused with the size needed, and still there.
 hvsim corrupt "$relid" big || fail "corrupt big"

@@ -5,6 +5,7 @@
 #
 #   make [KDIR=/path/to/kernel/build]   modules for one kernel, and the tools
 #   make check [KERNELS="6.1 debug"]    everything the CI runs
+#   make bench [KERNEL=6.1]             figures, measured side by side in one VM
 #   make kernels                        fetch/build the whole kernel matrix
 #   make deps                           install the Debian packages we need
 
@@ -37,8 +38,11 @@ kernels: deps
 check: deps
 	scripts/check.sh $(KERNELS)
 
+bench: deps
+	scripts/bench.sh $(KERNEL)
+
 clean:
 	rm -rf $(BUILD)
 	$(MAKE) -C tools clean
 
-.PHONY: all modules tools deps kernels check clean
+.PHONY: all modules tools deps kernels check bench clean

@@ -228,6 +228,32 @@ void hvis_chanmgmt_wait_offers(void)
 	flush_workqueue(hvis_chanmgmt_wq);
 }
 
+/**
+ * hvis_sub_channel() - a sub-channel the host offered for @dev
+ * @dev: the device
+ * @index: its sub_channel_index (1 and up)
+ *
+ * The channel stays valid until the device's driver is unbound or the
+ * host rescinds it; a driver must not use it past its remove().
+ *
+ * Return: the channel, or NULL if the host has not offered it.
+ */
+struct hvis_channel *hvis_sub_channel(struct hvis_device *dev, u16 index)
+{
+	struct hvis_channel *sc, *found = NULL;
+
+	mutex_lock(&hvis_conn.lock);
+	list_for_each_entry(sc, &dev->channel->sub_channels, sub_node) {
+		if (sc->offer.sub_channel_index == index) {
+			found = sc;
+			break;
+		}
+	}
+	mutex_unlock(&hvis_conn.lock);
+	return found;
+}
+EXPORT_SYMBOL_GPL(hvis_sub_channel);
+
 /* How many devices (primary channels) are on the bus. */
 unsigned int hvis_chanmgmt_count(void)
 {

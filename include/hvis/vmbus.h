@@ -96,6 +96,8 @@ int hvis_channel_recv_pkt(struct hvis_channel *ch, void *buf, u32 buflen,
 int hvis_channel_send_request(struct hvis_channel *ch, const void *buf, u32 len,
 			      void *request);
 
+struct hvis_channel *hvis_sub_channel(struct hvis_device *dev, u16 index);
+
 int __hvis_driver_register(struct hvis_driver *drv, struct module *owner);
 void hvis_driver_unregister(struct hvis_driver *drv);
 #define hvis_driver_register(drv)	__hvis_driver_register(drv, THIS_MODULE)

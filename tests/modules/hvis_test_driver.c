@@ -13,6 +13,8 @@
  *           must hand back the request it answers
  *   bench:  write "COUNT SIZE": COUNT packets of SIZE bytes through the echo
  *           device as fast as the rings allow; the verdict has the figures
+ *   sub:    write "INDEX COUNT": open sub-channel INDEX, echo COUNT packets
+ *           through it, close it
  */
 #include <linux/atomic.h>
 #include <linux/completion.h>
@@ -27,6 +29,7 @@
 
 struct hvis_test_dev {
 	struct hvis_device *hdev;
+	struct hvis_channel *ch;	/* what the echo helpers use */
 	struct completion ready;	/* the host signalled the channel */
 	struct mutex lock;		/* one test at a time */
 	char verdict[96];
@@ -70,7 +73,7 @@ static void hvis_test_onchannel(struct hvis_channel *ch, void *ctx)
  */
 static int hvis_test_recv_pkt(struct hvis_test_dev *t, struct hvis_pkt_info *info)
 {
-	struct hvis_channel *ch = t->hdev->channel;
+	struct hvis_channel *ch = t->ch;
 	int ret;
 
 	for (;;) {
@@ -94,7 +97,7 @@ static int hvis_test_recv(struct hvis_test_dev *t, u32 *len, u64 *id)
 
 static void hvis_test_echo(struct hvis_test_dev *t, u32 count, u32 maxlen, u32 seed)
 {
-	struct hvis_channel *ch = t->hdev->channel;
+	struct hvis_channel *ch = t->ch;
 	u32 i, j, n, len;
 	u64 id;
 	int ret;
@@ -156,7 +159,7 @@ static ssize_t reopen_store(struct device *dev, struct device_attribute *attr,
 			    const char *buf, size_t count)
 {
 	struct hvis_test_dev *t = dev_get_drvdata(dev);
-	struct hvis_channel *ch = t->hdev->channel;
+	struct hvis_channel *ch = t->ch;
 	u32 n, i;
 	int ret = 0;
 
@@ -190,7 +193,7 @@ static ssize_t request_store(struct device *dev, struct device_attribute *attr,
 		/* Up to four requests in flight, each with its own cookie. */
 		cookie[i % 4] = i;
 		reinit_completion(&t->ready);
-		ret = hvis_channel_send_request(t->hdev->channel, &i, sizeof(i), &cookie[i % 4]);
+		ret = hvis_channel_send_request(t->ch, &i, sizeof(i), &cookie[i % 4]);
 		if (ret)
 			break;
 		ret = hvis_test_recv_pkt(t, &info);
@@ -208,7 +211,7 @@ static DEVICE_ATTR_WO(request);
 /* Keep the send ring full and drain the receive ring, until COUNT echoes. */
 static int hvis_test_bench_run(struct hvis_test_dev *t, u32 count, u32 size)
 {
-	struct hvis_channel *ch = t->hdev->channel;
+	struct hvis_channel *ch = t->ch;
 	u32 sent = 0, got = 0, len;
 	bool progress;
 	u64 id;
@@ -239,7 +242,7 @@ static ssize_t bench_store(struct device *dev, struct device_attribute *attr,
 			   const char *buf, size_t count)
 {
 	struct hvis_test_dev *t = dev_get_drvdata(dev);
-	struct hvis_channel *ch = t->hdev->channel;
+	struct hvis_channel *ch = t->ch;
 	u64 irq0, sig0, ns, copy_ns;
 	u32 n, size, i;
 	ktime_t start;
@@ -273,11 +276,45 @@ out:
 }
 static DEVICE_ATTR_WO(bench);
 
+static ssize_t sub_store(struct device *dev, struct device_attribute *attr,
+			 const char *buf, size_t count)
+{
+	struct hvis_test_dev *t = dev_get_drvdata(dev);
+	struct hvis_channel *sc, *primary = t->hdev->channel;
+	u32 index, n, i, len;
+	u64 id;
+	int ret;
+
+	if (sscanf(buf, "%u %u", &index, &n) != 2 || !index || index > 0xffff)
+		return -EINVAL;
+	sc = hvis_sub_channel(t->hdev, index);
+	if (!sc)
+		return -ENOENT;
+	mutex_lock(&t->lock);
+	ret = hvis_channel_open(sc, HVIS_TEST_RING, HVIS_TEST_RING, hvis_test_onchannel, t);
+	t->ch = sc;
+	for (i = 0; i < n && !ret; i++) {
+		reinit_completion(&t->ready);
+		ret = hvis_channel_send(sc, &i, sizeof(i), i, false) ?:
+		      hvis_test_recv(t, &len, &id);
+		if (!ret && (id != i || *(u32 *)t->rx != i))
+			ret = -EPROTO;
+	}
+	t->ch = primary;
+	hvis_channel_close(sc);
+	snprintf(t->verdict, sizeof(t->verdict), ret ? "fail: sub %u: %d" : "ok %u",
+		 ret ? i : n, ret);
+	mutex_unlock(&t->lock);
+	return count;
+}
+static DEVICE_ATTR_WO(sub);
+
 static struct attribute *hvis_test_attrs[] = {
 	&dev_attr_echo.attr,
 	&dev_attr_reopen.attr,
 	&dev_attr_request.attr,
 	&dev_attr_bench.attr,
+	&dev_attr_sub.attr,
 	NULL,
 };
 
@@ -294,6 +331,7 @@ static int hvis_test_probe(struct hvis_device *dev, const struct hvis_device_id 
 	if (!t)
 		return -ENOMEM;
 	t->hdev = dev;
+	t->ch = dev->channel;
 	init_completion(&t->ready);
 	mutex_init(&t->lock);
 	strscpy(t->verdict, "none", sizeof(t->verdict));

@@ -47,6 +47,16 @@ echo 1000 >$D/$I/reopen || fail "reopen: $(cat $D/$I/echo)"
 [ "$(sim_stat gpadls)" = 1 ] || fail "$(sim_stat gpadls) GPADLs held by the host after 1000 reopens"
 run_echo "100 1000 5"
 
+# Sub-channels open, carry traffic and close like primaries.
+hvsim offer 6876ab5f-3c64-4c8b-9a2f-687669730001 $I --sub 1 || fail "offer sub-channel"
+hvsim offer 6876ab5f-3c64-4c8b-9a2f-687669730001 $I --sub 2 || fail "offer sub-channel"
+wait_for 10 eval '[ "$(wc -l <$D/$I/channel_vp_mapping)" = 3 ]' || fail "sub-channels missing"
+for sub in 1 2; do
+	echo "$sub 100" >$D/$I/sub || fail "sub $sub"
+	[ "$(cat $D/$I/echo)" = "ok 100" ] || fail "sub-channel $sub: $(cat $D/$I/echo)"
+done
+[ "$(sim_stat gpadls)" = 1 ] || fail "sub-channel GPADLs not given back"
+
 # Unbind closes the channel and gives the GPADL back.
 echo $I >/sys/bus/vmbus/drivers/hvis_test_driver/unbind || fail "unbind"
 hvsim list | grep -q "^$relid offered .* closed$" || fail "channel still open after unbind"

@@ -10,6 +10,11 @@
  * a mistake on one side is not mirrored on the other.
  */
 #include <linux/bitops.h>
+#include <linux/debugfs.h>
+#include <linux/fs.h>
+#include <linux/poll.h>
+#include <linux/uaccess.h>
+#include <linux/wait.h>
 #include <linux/kernel.h>
 #include <linux/list.h>
 #include <linux/mm.h>
@@ -20,6 +25,7 @@
 #include <linux/workqueue.h>
 
 #include <hvis/tlfs.h>
+#include <uapi/hvis/hvsim.h>
 
 #include "sim.h"
 
@@ -54,7 +60,12 @@ struct sim_chan {
 	struct sim_ring to_guest;	/* the guest's receive ring */
 	struct work_struct work;
 	u8 *buf;			/* one packet, copied out */
+	bool echo;			/* the test class: answer every packet */
+	bool raw;			/* a raw endpoint plays the host instead */
+	unsigned int raw_seq;		/* bumped when a raw reader should look again */
 };
+
+static DECLARE_WAIT_QUEUE_HEAD(sim_raw_wait);
 
 static LIST_HEAD(sim_gpadls);
 static struct sim_chan *sim_chans;	/* by relid - 1 */
@@ -172,6 +183,9 @@ static void sim_chan_close(struct sim_chan *c)
 	if (!c->open)
 		return;
 	c->open = false;
+	c->raw = false;
+	WRITE_ONCE(c->raw_seq, c->raw_seq + 1);
+	wake_up_interruptible(&sim_raw_wait);
 	mutex_unlock(&sim_chan_lock);
 	cancel_work_sync(&c->work);
 	mutex_lock(&sim_chan_lock);
@@ -218,6 +232,7 @@ static void sim_on_open(const struct hvis_chanmsg_open *o)
 	};
 	struct sim_gpadl *g = sim_gpadl_find(o->ringbuffer_gpadl);
 	u32 k = o->downstream_page_offset;
+	const guid_t *class_id;
 	struct sim_chan *c;
 
 	sim_log("G->H OPENCHANNEL relid=%u gpadl=%#x target_vp=%u downstream=%u",
@@ -236,6 +251,8 @@ static void sim_on_open(const struct hvis_chanmsg_open *o)
 	sim_ring_map(&c->to_guest, (u8 *)g->vaddr + k * PAGE_SIZE, (g->npages - k) * PAGE_SIZE);
 	c->relid = o->child_relid;
 	c->target_vp = o->target_vp;
+	sim_relid_offered(o->child_relid, &class_id);
+	c->echo = guid_equal(class_id, &sim_test_class);
 	c->gpadl = g;
 	g->in_use = true;
 	c->open = true;
@@ -353,6 +370,14 @@ static void sim_chan_echo(struct work_struct *work)
 	u32 w, rd, ow, ord, total;
 	u64 trailer;
 
+	/* A raw endpoint reads the ring itself; other classes are not answered. */
+	if (READ_ONCE(c->raw)) {
+		WRITE_ONCE(c->raw_seq, c->raw_seq + 1);
+		wake_up_interruptible(&sim_raw_wait);
+		return;
+	}
+	if (!c->echo)
+		return;
 	for (;;) {
 		w = READ_ONCE(in->ctl->write_index);
 		rd = READ_ONCE(in->ctl->read_index);
@@ -493,6 +518,205 @@ void sim_chan_reset(void)
 	list_for_each_entry_safe(g, tmp, &sim_gpadls, node)
 		sim_gpadl_free(g);
 	mutex_unlock(&sim_chan_lock);
+}
+
+/* --- the raw host endpoint ----------------------------------------------------- */
+
+struct sim_raw {
+	u32 relid;	/* 0 until attached */
+};
+
+static struct sim_chan *sim_raw_chan(struct sim_raw *r)
+{
+	struct sim_chan *c = r->relid ? &sim_chans[r->relid - 1] : NULL;
+
+	return c && c->open && c->raw ? c : NULL;
+}
+
+static int sim_raw_open(struct inode *inode, struct file *file)
+{
+	struct sim_raw *r = kzalloc(sizeof(*r), GFP_KERNEL);
+
+	file->private_data = r;
+	return r ? 0 : -ENOMEM;
+}
+
+static int sim_raw_release(struct inode *inode, struct file *file)
+{
+	struct sim_raw *r = file->private_data;
+
+	mutex_lock(&sim_chan_lock);
+	if (r->relid) {
+		sim_chans[r->relid - 1].raw = false;
+		/* Whatever waits in the ring goes to the channel's own behaviour. */
+		if (sim_chans[r->relid - 1].open)
+			schedule_work(&sim_chans[r->relid - 1].work);
+	}
+	mutex_unlock(&sim_chan_lock);
+	kfree(r);
+	return 0;
+}
+
+static long sim_raw_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	struct sim_raw *r = file->private_data;
+	struct sim_chan *c;
+	u32 relid;
+	int ret = 0;
+
+	if (cmd != HVSIM_IOC_ATTACH)
+		return -ENOTTY;
+	if (copy_from_user(&relid, (void __user *)arg, sizeof(relid)))
+		return -EFAULT;
+	if (!relid || relid > SIM_MAX_OFFERS || r->relid)
+		return -EINVAL;
+	mutex_lock(&sim_chan_lock);
+	c = &sim_chans[relid - 1];
+	if (!c->open)
+		ret = -ENOTCONN;
+	else if (c->raw)
+		ret = -EBUSY;
+	else
+		c->raw = true;
+	mutex_unlock(&sim_chan_lock);
+	if (!ret) {
+		r->relid = relid;
+		sim_log("raw endpoint attached to relid %u", relid);
+	}
+	return ret;
+}
+
+/* One packet from the guest's send ring, or -EAGAIN. Under sim_chan_lock. */
+static ssize_t sim_raw_take(struct sim_chan *c, char __user *ubuf, size_t len)
+{
+	struct sim_ring *in = &c->from_guest;
+	struct hvis_pkt_desc d;
+	u32 w, rd, total;
+
+	w = READ_ONCE(in->ctl->write_index);
+	rd = READ_ONCE(in->ctl->read_index);
+	if (w >= in->size || rd >= in->size || (w | rd) & 7)
+		return -EIO;
+	if (w == rd)
+		return -EAGAIN;
+	virt_rmb();	/* the packet after the index that published it */
+	sim_ring_get(in, rd, &d, sizeof(d));
+	total = d.len8 * 8;
+	if (total < sizeof(d) || total + HVIS_PKT_TRAILER > sim_ring_used(in, w, rd))
+		return -EIO;
+	if (len < total)
+		return -EMSGSIZE;
+	sim_ring_get(in, rd, c->buf, total);
+	if (copy_to_user(ubuf, c->buf, total))
+		return -EFAULT;
+	WRITE_ONCE(in->ctl->read_index, (rd + total + HVIS_PKT_TRAILER) % in->size);
+	return total;
+}
+
+static ssize_t sim_raw_read(struct file *file, char __user *ubuf, size_t len, loff_t *ppos)
+{
+	struct sim_raw *r = file->private_data;
+	struct sim_chan *c;
+	unsigned int seq;
+	ssize_t ret;
+
+	if (!r->relid)
+		return -ENOTCONN;
+	/* The array outlives every file: @c stays a valid pointer. */
+	c = &sim_chans[r->relid - 1];
+	for (;;) {
+		mutex_lock(&sim_chan_lock);
+		seq = c->raw_seq;
+		ret = sim_raw_chan(r) ? sim_raw_take(c, ubuf, len) : -ENOTCONN;
+		mutex_unlock(&sim_chan_lock);
+		if (ret != -EAGAIN || (file->f_flags & O_NONBLOCK))
+			return ret;
+		if (wait_event_interruptible(sim_raw_wait, READ_ONCE(c->raw_seq) != seq))
+			return -ERESTARTSYS;
+	}
+}
+
+static ssize_t sim_raw_write(struct file *file, const char __user *ubuf, size_t len,
+			     loff_t *ppos)
+{
+	struct sim_raw *r = file->private_data;
+	struct sim_ring *out;
+	struct sim_chan *c;
+	u32 ow, ord;
+	u64 trailer;
+	bool signal;
+	ssize_t ret = len;
+
+	if (len < sizeof(struct hvis_pkt_desc) || len % 8 || len > SIM_GPADL_MAX_PAGES * PAGE_SIZE)
+		return -EINVAL;
+	mutex_lock(&sim_chan_lock);
+	c = sim_raw_chan(r);
+	if (!c) {
+		ret = -ENOTCONN;
+		goto out;
+	}
+	out = &c->to_guest;
+	ow = READ_ONCE(out->ctl->write_index);
+	ord = READ_ONCE(out->ctl->read_index);
+	if (ow >= out->size || ord >= out->size || (ow | ord) & 7) {
+		ret = -EIO;
+		goto out;
+	}
+	if (out->size - sim_ring_used(out, ow, ord) <= len + HVIS_PKT_TRAILER) {
+		ret = -EAGAIN;
+		goto out;
+	}
+	if (copy_from_user(c->buf, ubuf, len)) {
+		ret = -EFAULT;
+		goto out;
+	}
+	sim_ring_put(out, ow, c->buf, len);
+	trailer = (u64)ow << 32;
+	sim_ring_put(out, (ow + len) % out->size, &trailer, sizeof(trailer));
+	virt_mb();	/* the packet before the index that publishes it */
+	WRITE_ONCE(out->ctl->write_index, (ow + len + HVIS_PKT_TRAILER) % out->size);
+	virt_mb();	/* the index before looking at the guest's state */
+	signal = !READ_ONCE(out->ctl->interrupt_mask) && READ_ONCE(out->ctl->read_index) == ow;
+	if (signal)
+		sim_signal_guest(c->relid, c->target_vp);
+	sim_log("H->G raw packet of %zu bytes on relid %u", len, c->relid);
+out:
+	mutex_unlock(&sim_chan_lock);
+	return ret;
+}
+
+static __poll_t sim_raw_poll(struct file *file, poll_table *wait)
+{
+	struct sim_raw *r = file->private_data;
+	struct sim_chan *c;
+	__poll_t mask = 0;
+
+	poll_wait(file, &sim_raw_wait, wait);
+	mutex_lock(&sim_chan_lock);
+	c = sim_raw_chan(r);
+	if (!c)
+		mask = EPOLLERR;
+	else if (READ_ONCE(c->from_guest.ctl->write_index) !=
+		 READ_ONCE(c->from_guest.ctl->read_index))
+		mask = EPOLLIN | EPOLLRDNORM;
+	mutex_unlock(&sim_chan_lock);
+	return mask | EPOLLOUT;
+}
+
+static const struct file_operations sim_raw_fops = {
+	.owner		= THIS_MODULE,
+	.open		= sim_raw_open,
+	.release	= sim_raw_release,
+	.read		= sim_raw_read,
+	.write		= sim_raw_write,
+	.poll		= sim_raw_poll,
+	.unlocked_ioctl	= sim_raw_ioctl,
+	.llseek		= noop_llseek,
+};
+
+void sim_chan_debugfs(struct dentry *dir)
+{
+	debugfs_create_file("raw", 0600, dir, NULL, &sim_raw_fops);
 }
 
 int sim_chan_init(void)

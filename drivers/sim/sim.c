@@ -1012,6 +1012,7 @@ static int __init hvis_sim_init(void)
 	debugfs_create_file("log", 0400, sim_debugfs, NULL, &sim_log_fops);
 	debugfs_create_file("offers", 0400, sim_debugfs, NULL, &sim_offers_fops);
 	debugfs_create_file("ctl", 0200, sim_debugfs, NULL, &sim_ctl_fops);
+	sim_chan_debugfs(sim_debugfs);
 	pr_info("simulated Hyper-V host up: profile %s (VMBus up to %u.%u), %u offers\n",
 		sim.prof->name, HVIS_VMBUS_MAJOR(sim.prof->max_version),
 		HVIS_VMBUS_MINOR(sim.prof->max_version),

@@ -31,5 +31,7 @@ u64 sim_chan_signal_event(u64 input);
 bool sim_chan_is_open(u32 relid);
 unsigned int sim_chan_gpadl_count(void);
 int sim_chan_corrupt(u32 relid, const char *kind);
+struct dentry;
+void sim_chan_debugfs(struct dentry *dir);
 
 #endif /* _HVIS_SIM_H */

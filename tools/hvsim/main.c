@@ -5,11 +5,16 @@
  * in the module.
  */
 #include <errno.h>
+#include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <fcntl.h>
+#include <sys/ioctl.h>
+
+#include <hvis/hvsim.h>
 
 static const char *dir = "/sys/kernel/debug/hvis_sim";
 
@@ -27,7 +32,11 @@ static void usage(FILE *f)
 		"  mute on|off                       stop or resume answering the guest\n"
 		"  stall on|off                      stop or resume reading the guest's messages\n"
 		"  corrupt RELID index|misaligned|desc|big|comp\n"
-		"                                    damage the guest's receive ring of a channel\n");
+		"                                    damage the guest's receive ring of a channel\n"
+		"  recv RELID                        play the host: the next packet the guest sends on\n"
+		"                                    an open channel, raw (descriptor + payload) to stdout\n"
+		"  send RELID                        play the host: a raw packet from stdin into the\n"
+		"                                    guest's receive ring\n");
 }
 
 static int cat(const char *name)
@@ -86,6 +95,77 @@ static int show_profile(void)
 	return 0;
 }
 
+static int raw_attach(const char *relid_arg)
+{
+	char path[512], *end;
+	unsigned long v;
+	uint32_t relid;
+	int fd;
+
+	v = strtoul(relid_arg, &end, 0);
+	if (*end || !v || v > UINT32_MAX) {
+		fprintf(stderr, "hvsim: bad relid \"%s\"\n", relid_arg);
+		return -1;
+	}
+	relid = v;
+	snprintf(path, sizeof(path), "%s/raw", dir);
+	fd = open(path, O_RDWR);
+	if (fd < 0) {
+		fprintf(stderr, "hvsim: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	if (ioctl(fd, HVSIM_IOC_ATTACH, &relid)) {
+		fprintf(stderr, "hvsim: attach to relid %u: %s\n", relid, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static unsigned char raw_buf[1 << 22];
+
+static int raw_recv(const char *relid)
+{
+	int fd = raw_attach(relid);
+	ssize_t n;
+
+	if (fd < 0)
+		return 1;
+	alarm(10);	/* a guest that never sends: give up, do not hang */
+	n = read(fd, raw_buf, sizeof(raw_buf));
+	if (n < 0) {
+		fprintf(stderr, "hvsim: recv: %s\n", strerror(errno));
+		close(fd);
+		return 1;
+	}
+	if (fwrite(raw_buf, 1, n, stdout) != (size_t)n)
+		n = -1;
+	close(fd);
+	return n < 0;
+}
+
+static int raw_send(const char *relid)
+{
+	size_t len = 0;
+	ssize_t n;
+	int fd;
+
+	while ((n = read(0, raw_buf + len, sizeof(raw_buf) - len)) > 0)
+		len += n;
+	if (n < 0 || !len) {
+		fprintf(stderr, "hvsim: send: nothing on stdin\n");
+		return 1;
+	}
+	fd = raw_attach(relid);
+	if (fd < 0)
+		return 1;
+	n = write(fd, raw_buf, len);
+	if (n < 0)
+		fprintf(stderr, "hvsim: send: %s\n", strerror(errno));
+	close(fd);
+	return n < 0;
+}
+
 int main(int argc, char **argv)
 {
 	char cmd[256];
@@ -109,6 +189,10 @@ int main(int argc, char **argv)
 		return cat("log");
 	if (!strcmp(argv[1], "profile") && argc == 2)
 		return show_profile();
+	if (!strcmp(argv[1], "recv") && argc == 3)
+		return raw_recv(argv[2]);
+	if (!strcmp(argv[1], "send") && argc == 3)
+		return raw_send(argv[2]);
 	if (!strcmp(argv[1], "profile") && argc == 3)
 		n = snprintf(cmd, sizeof(cmd), "profile %s", argv[2]);
 	else if (!strcmp(argv[1], "rescind") && argc == 3)

@@ -367,7 +367,7 @@ static void sim_chan_echo(struct work_struct *work)
 	struct sim_ring *in = &c->from_guest, *out = &c->to_guest;
 	bool signal_guest = false;
 	struct hvis_pkt_desc d;
-	u32 w, rd, ow, ord, total;
+	u32 w, rd, ow, ord, total, pending, free_before, free_after;
 	u64 trailer;
 
 	/* A raw endpoint reads the ring itself; other classes are not answered. */
@@ -415,6 +415,13 @@ static void sim_chan_echo(struct work_struct *work)
 			signal_guest = true;
 
 		WRITE_ONCE(in->ctl->read_index, (rd + total + HVIS_PKT_TRAILER) % in->size);
+		virt_mb();	/* the index before looking at what the guest waits for */
+		pending = READ_ONCE(in->ctl->pending_send_sz);
+		free_before = in->size - sim_ring_used(in, w, rd);
+		free_after = in->size - sim_ring_used(in, w, READ_ONCE(in->ctl->read_index));
+		if ((in->ctl->feature_bits & HVIS_RING_FEAT_PENDING_SEND_SZ) && pending &&
+		    free_before <= pending && free_after > pending)
+			signal_guest = true;
 	}
 	if (signal_guest)
 		sim_signal_guest(c->relid, READ_ONCE(c->target_vp));

@@ -286,8 +286,18 @@ int hvis_channel_send(struct hvis_channel *ch, const void *buf, u32 len, u64 tra
 	ret = hvis_ring_write(&ch->rings->out, HVIS_PKT_DATA_INBAND,
 			      completion ? HVIS_PKT_FLAG_COMPLETION_REQUESTED : 0,
 			      trans_id, buf, len, &signal);
-	if (ret == -EAGAIN)
+	/*
+	 * Full: ask the host to signal once it has made this much room, so
+	 * that a sender waiting in its callback is woken; satisfied: stop
+	 * asking.
+	 */
+	if (ret == -EAGAIN) {
 		ch->out_full_total++;
+		WRITE_ONCE(ch->rings->out.ctl->pending_send_sz,
+			   ALIGN(sizeof(struct hvis_pkt_desc) + len, 8) + HVIS_PKT_TRAILER);
+	} else if (!ret && READ_ONCE(ch->rings->out.ctl->pending_send_sz)) {
+		WRITE_ONCE(ch->rings->out.ctl->pending_send_sz, 0);
+	}
 	spin_unlock_irqrestore(&ch->send_lock, flags);
 	if (ret == -EIO)
 		hvis_channel_broken(ch, "outbound");

@@ -4,6 +4,7 @@
 # QEMU harness are in scripts/ and tests/vm/.
 #
 #   make [KDIR=/path/to/kernel/build]   modules for one kernel, and the tools
+#   make demo [KERNEL=6.1]              a VM with the simulated host, narrated
 #   make check [KERNELS="6.1 debug"]    everything the CI runs
 #   make bench [KERNEL=6.1]             figures, measured side by side in one VM
 #   make kernels                        fetch/build the whole kernel matrix
@@ -41,8 +42,11 @@ check: deps
 bench: deps
 	scripts/bench.sh $(KERNEL)
 
+demo: deps
+	scripts/demo.sh $(KERNEL)
+
 clean:
 	rm -rf $(BUILD)
 	$(MAKE) -C tools clean
 
-.PHONY: all modules tools deps kernels check bench clean
+.PHONY: all modules tools deps kernels check bench demo clean

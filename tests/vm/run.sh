@@ -46,7 +46,7 @@ cp "$here/lib.sh" "$root/lib/hvis/lib.sh"
 find "$mods" -name '*.ko' -exec cp {} "$root/lib/hvis/modules/" \;
 
 # Scenarios: the named ones, or all; selftests only with -x.
-dirs=("$here/scenarios" "$here/bench")
+dirs=("$here/scenarios" "$here/bench" "$here/demo")
 [ $selftest = 1 ] && dirs+=("$here/selftest")
 order=()
 if [ $# -gt 0 ]; then

@@ -508,9 +508,18 @@ int hvis_device_add(struct hvis_channel *ch)
 
 void hvis_device_remove(struct hvis_device *hdev)
 {
-	hvis_channel_sysfs_del(hdev->channel);
+	struct hvis_channel *ch = hdev->channel;
+
+	hvis_channel_sysfs_del(ch);
 	kobject_put(hdev->channels_kobj);
-	device_unregister(&hdev->dev);
+	device_del(&hdev->dev);
+	/* A driver's remove() must close; if one did not, do it before freeing. */
+	if (ch->opened) {
+		dev_warn(&hdev->dev, "channel %u still open after its driver left; closing\n",
+			 ch->relid);
+		hvis_channel_close(ch);
+	}
+	put_device(&hdev->dev);
 }
 
 int hvis_bus_init(void)

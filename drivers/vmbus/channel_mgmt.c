@@ -144,6 +144,9 @@ static void hvis_remove_sub_channel(struct hvis_channel *sc)
 {
 	u32 relid = sc->relid;
 
+	/* Its driver may still have it open: the host took it, close it here. */
+	if (sc->opened)
+		hvis_channel_close(sc);
 	hvis_channel_sysfs_del(sc);
 	mutex_lock(&hvis_conn.lock);
 	list_del(&sc->sub_node);

@@ -14,7 +14,7 @@
  *   bench:  write "COUNT SIZE": COUNT packets of SIZE bytes through the echo
  *           device as fast as the rings allow; the verdict has the figures
  *   sub:    write "INDEX COUNT": open sub-channel INDEX, echo COUNT packets
- *           through it, close it
+ *           through it, close it (COUNT 0: open it and leave it open)
  */
 #include <linux/atomic.h>
 #include <linux/completion.h>
@@ -292,6 +292,11 @@ static ssize_t sub_store(struct device *dev, struct device_attribute *attr,
 		return -ENOENT;
 	mutex_lock(&t->lock);
 	ret = hvis_channel_open(sc, HVIS_TEST_RING, HVIS_TEST_RING, hvis_test_onchannel, t);
+	if (!n) {
+		snprintf(t->verdict, sizeof(t->verdict), ret ? "fail: sub open: %d" : "ok 0", ret);
+		mutex_unlock(&t->lock);
+		return count;
+	}
 	t->ch = sc;
 	for (i = 0; i < n && !ret; i++) {
 		reinit_completion(&t->ready);
@@ -364,8 +369,15 @@ err:
 static void hvis_test_remove(struct hvis_device *dev)
 {
 	struct hvis_test_dev *t = dev_get_drvdata(&dev->dev);
+	struct hvis_channel *sc;
+	u16 i;
 
 	sysfs_remove_group(&dev->dev.kobj, &hvis_test_group);
+	for (i = 1; i <= 16; i++) {
+		sc = hvis_sub_channel(dev, i);
+		if (sc && sc->opened)
+			hvis_channel_close(sc);
+	}
 	hvis_channel_close(dev->channel);
 	vfree(t->rx);
 	vfree(t->tx);

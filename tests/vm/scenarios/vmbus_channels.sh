@@ -56,6 +56,11 @@ for sub in 1 2; do
 	[ "$(cat $D/$I/echo)" = "ok 100" ] || fail "sub-channel $sub: $(cat $D/$I/echo)"
 done
 [ "$(sim_stat gpadls)" = 1 ] || fail "sub-channel GPADLs not given back"
+# The host rescinds a sub-channel its driver holds open: the core closes it.
+echo "2 0" >$D/$I/sub && [ "$(cat $D/$I/echo)" = "ok 0" ] || fail "open sub-channel 2"
+[ "$(sim_stat gpadls)" = 2 ] || fail "sub-channel 2 not open"
+hvsim rescind "$(hvsim list | awk '$5 == 2 { print $1 }')" || fail "rescind sub-channel 2"
+wait_for 10 eval '[ "$(sim_stat gpadls)" = 1 ]' || fail "rescinded open sub-channel not closed"
 
 # Unbind closes the channel and gives the GPADL back.
 echo $I >/sys/bus/vmbus/drivers/hvis_test_driver/unbind || fail "unbind"

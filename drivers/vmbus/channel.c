@@ -96,21 +96,10 @@ static int hvis_gpadl_teardown(struct hvis_channel *ch, u32 handle)
 		.child_relid = ch->relid,
 		.gpadl = handle,
 	};
-	struct hvis_msg_waiter *w;
-	int ret;
+	struct hvis_chanmsg_gpadl_torndown resp;
 
-	w = kmalloc(sizeof(*w), GFP_KERNEL);
-	if (!w)
-		return -ENOMEM;
-	hvis_waiter_init(w, HVIS_CHANMSG_GPADL_TORNDOWN, handle, false);
-	hvis_waiter_add(w);
-	ret = hvis_send(&msg, sizeof(msg));
-	if (ret)
-		hvis_waiter_del(w);
-	else
-		ret = hvis_waiter_wait(w);
-	kfree(w);
-	return ret;
+	return hvis_request(&msg, sizeof(msg), HVIS_CHANMSG_GPADL_TORNDOWN, handle,
+			    &resp, sizeof(resp));
 }
 
 static void hvis_channel_cb_work(struct work_struct *work)
@@ -150,8 +139,8 @@ int hvis_channel_open(struct hvis_channel *ch, u32 send_bytes, u32 recv_bytes,
 		      void (*onchannel)(struct hvis_channel *ch, void *ctx), void *ctx)
 {
 	struct hvis_chanmsg_open msg = {};
+	struct hvis_chanmsg_open_result result;
 	struct hvis_chan_rings *rings;
-	struct hvis_msg_waiter *w;
 	u32 sb = hvis_ring_bytes(send_bytes), rb = hvis_ring_bytes(recv_bytes);
 	unsigned long flags;
 	int ret;
@@ -162,8 +151,7 @@ int hvis_channel_open(struct hvis_channel *ch, u32 send_bytes, u32 recv_bytes,
 		return -EINVAL;
 	rings = kzalloc(sizeof(*rings), GFP_KERNEL);
 	ch->ring_mem = vzalloc(sb + rb);
-	w = kmalloc(sizeof(*w), GFP_KERNEL);
-	if (!rings || !ch->ring_mem || !w) {
+	if (!rings || !ch->ring_mem) {
 		kfree(rings);
 		ret = -ENOMEM;
 		goto err_free;
@@ -194,19 +182,13 @@ int hvis_channel_open(struct hvis_channel *ch, u32 send_bytes, u32 recv_bytes,
 	msg.ringbuffer_gpadl = ch->gpadl;
 	msg.target_vp = hvis_hv_vp_index(ch->target_cpu);
 	msg.downstream_page_offset = sb >> PAGE_SHIFT;
-	hvis_waiter_init(w, HVIS_CHANMSG_OPENCHANNEL_RESULT, ch->relid, false);
-	hvis_waiter_add(w);
-	ret = hvis_send(&msg, sizeof(msg));
-	if (ret)
-		hvis_waiter_del(w);
-	else
-		ret = hvis_waiter_wait(w);
-	if (!ret && ((struct hvis_chanmsg_open_result *)w->msg.buf)->status)
+	ret = hvis_request(&msg, sizeof(msg), HVIS_CHANMSG_OPENCHANNEL_RESULT, ch->relid,
+			   &result, sizeof(result));
+	if (!ret && result.status)
 		ret = -EIO;
 	if (ret)
 		goto err_gpadl;
 	ch->opened = true;
-	kfree(w);
 	return 0;
 
 err_gpadl:
@@ -217,7 +199,6 @@ err_gpadl:
 	if (hvis_gpadl_teardown(ch, ch->gpadl))
 		ch->ring_mem = NULL;
 err_free:
-	kfree(w);
 	vfree(ch->ring_mem);
 	ch->ring_mem = NULL;
 	kfree(hvis_channel_take_rings(ch));
@@ -428,7 +409,7 @@ int hvis_channel_set_cpu(struct hvis_channel *ch, unsigned int cpu)
 		.hdr.msgtype = HVIS_CHANMSG_MODIFYCHANNEL,
 		.child_relid = ch->relid,
 	};
-	struct hvis_msg_waiter *w;
+	struct hvis_chanmsg_modifychannel_response resp;
 	int ret;
 
 	if (cpu >= nr_cpu_ids || !cpu_online(cpu))
@@ -449,19 +430,10 @@ int hvis_channel_set_cpu(struct hvis_channel *ch, unsigned int cpu)
 		ret = hvis_send(&msg, sizeof(msg));
 		goto out;
 	}
-	w = kmalloc(sizeof(*w), GFP_KERNEL);
-	if (!w)
-		return -ENOMEM;
-	hvis_waiter_init(w, HVIS_CHANMSG_MODIFYCHANNEL_RESPONSE, ch->relid, false);
-	hvis_waiter_add(w);
-	ret = hvis_send(&msg, sizeof(msg));
-	if (ret)
-		hvis_waiter_del(w);
-	else
-		ret = hvis_waiter_wait(w);
-	if (!ret && ((struct hvis_chanmsg_modifychannel_response *)w->msg.buf)->status)
+	ret = hvis_request(&msg, sizeof(msg), HVIS_CHANMSG_MODIFYCHANNEL_RESPONSE, ch->relid,
+			   &resp, sizeof(resp));
+	if (!ret && resp.status)
 		ret = -EIO;
-	kfree(w);
 out:
 	if (!ret)
 		ch->target_cpu = cpu;

@@ -157,6 +157,38 @@ void hvis_on_message(const struct hvis_hv_message *msg)
 	}
 }
 
+/**
+ * hvis_request() - post a message and wait (bounded) for the host's answer
+ * @msg: the request
+ * @len: its length
+ * @resp_type: the message type that answers it
+ * @key: relid or GPADL handle the answer must carry (see hvis_msg_key())
+ * @resp: receives the answer
+ * @resp_len: room in @resp; answers are at least their type's minimum
+ *
+ * Return: 0, or the error from posting or -ETIMEDOUT.
+ */
+int hvis_request(const void *msg, u32 len, u32 resp_type, u32 key, void *resp, u32 resp_len)
+{
+	struct hvis_msg_waiter *w;
+	int ret;
+
+	w = kmalloc(sizeof(*w), GFP_KERNEL);
+	if (!w)
+		return -ENOMEM;
+	hvis_waiter_init(w, resp_type, key, false);
+	hvis_waiter_add(w);
+	ret = hvis_send(msg, len);
+	if (ret)
+		hvis_waiter_del(w);
+	else
+		ret = hvis_waiter_wait(w);
+	if (!ret)
+		memcpy(resp, w->msg.buf, min(resp_len, w->len));
+	kfree(w);
+	return ret;
+}
+
 /* Post a channel message on the current connection. */
 int hvis_send(const void *msg, u32 len)
 {
@@ -276,21 +308,13 @@ err:
  */
 void hvis_unload(void)
 {
-	struct hvis_chanmsg_hdr msg = { .msgtype = HVIS_CHANMSG_UNLOAD };
-	struct hvis_msg_waiter *w;
+	struct hvis_chanmsg_hdr msg = { .msgtype = HVIS_CHANMSG_UNLOAD }, resp;
 
 	if (hvis_conn.version < HVIS_VMBUS_WIN8_1 || hvis_conn.unloaded)
 		return;
 	hvis_conn.unloaded = true;
-	w = kmalloc(sizeof(*w), GFP_KERNEL);
-	if (!w)
-		return;
-	hvis_waiter_init(w, HVIS_CHANMSG_UNLOAD_RESPONSE, 0, true);
-	hvis_waiter_add(w);
-	if (hvis_send(&msg, sizeof(msg)) || hvis_waiter_wait(w))
+	if (hvis_request(&msg, sizeof(msg), HVIS_CHANMSG_UNLOAD_RESPONSE, 0, &resp, sizeof(resp)))
 		pr_err("the host did not answer UNLOAD\n");
-	hvis_waiter_del(w);
-	kfree(w);
 }
 
 /*

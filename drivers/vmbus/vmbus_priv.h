@@ -86,6 +86,7 @@ int hvis_waiter_wait(struct hvis_msg_waiter *w);
 const char *hvis_chanmsg_name(u32 msgtype);
 
 int hvis_send(const void *msg, u32 len);
+int hvis_request(const void *msg, u32 len, u32 resp_type, u32 key, void *resp, u32 resp_len);
 
 /* validate.c: checks of host messages (also run by the KUnit suite). */
 int hvis_chanmsg_check(const void *payload, u32 len);

@@ -66,6 +66,15 @@ for k in $(expand); do
 	if env_out=$(scripts/kernels.sh env "$k" 2>/dev/null) && eval "$env_out" &&
 		scripts/build.sh "$KDIR" "build/$k" $MAKEVARS W=1 KCFLAGS=-Werror >"$log" 2>&1; then
 		record PASS "build/$k ($KREL)"
+		# The probes must find the kernel's Hyper-V support on every Debian
+		# kernel, or hvis would refuse real Hyper-V there.
+		if [ "$k" != debug ]; then
+			if nm "build/$k/src/drivers/vmbus/hvis_vmbus.ko" | grep -q ' hvis_real_hypercall$'; then
+				record PASS "real-backend/$k"
+			else
+				record FAIL "real-backend/$k (compiled out: a probe missed the kernel's Hyper-V API)"
+			fi
+		fi
 	else
 		record FAIL "build/$k (see $log)"
 		tail -n 20 "$log"

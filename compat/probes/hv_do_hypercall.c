@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* The kernel's Hyper-V arch support: its hypercall page and call helpers. */
+/* The kernel's Hyper-V arch support: hypercall helpers over an exported hypercall page. */
 // hvis-probe-symbol: hv_hypercall_pg
 #include <asm/mshyperv.h>
 

@@ -42,7 +42,8 @@ bool hvis_hyperv_detect(char vendor[13])
 	return eax >= HVIS_CPUID_MIN_LEAF && eax <= HVIS_CPUID_MAX_LEAF;
 }
 
-#if defined(HVIS_HAVE_HV_DO_HYPERCALL) && defined(HVIS_HAVE_HV_IS_HYPERV_INITIALIZED) && \
+#if (defined(HVIS_HAVE_HV_DO_HYPERCALL) || defined(HVIS_HAVE_HV_DO_HYPERCALL_STATIC_CALL)) && \
+	defined(HVIS_HAVE_HV_IS_HYPERV_INITIALIZED) && \
 	(defined(HVIS_HAVE_HV_SETUP_VMBUS_HANDLER) || defined(HVIS_HAVE_HV_SETUP_VMBUS_IRQ))
 
 static u64 hvis_real_rdmsr(u32 msr)

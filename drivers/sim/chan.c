@@ -237,8 +237,9 @@ static void sim_on_open(const struct hvis_chanmsg_open *o)
 
 	sim_log("G->H OPENCHANNEL relid=%u gpadl=%#x target_vp=%u downstream=%u",
 		o->child_relid, o->ringbuffer_gpadl, o->target_vp, k);
+	/* Each ring needs its control page and at least one data page. */
 	if (!sim_relid_offered(o->child_relid, NULL) || !g || !g->vaddr || g->in_use ||
-	    g->relid != o->child_relid || k < 2 || k > g->npages - 2 ||
+	    g->relid != o->child_relid || g->npages < 4 || k < 2 || k > g->npages - 2 ||
 	    o->target_vp >= nr_cpu_ids)
 		goto out;
 	c = &sim_chans[o->child_relid - 1];

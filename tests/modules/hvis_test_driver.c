@@ -280,9 +280,8 @@ static ssize_t sub_store(struct device *dev, struct device_attribute *attr,
 			 const char *buf, size_t count)
 {
 	struct hvis_test_dev *t = dev_get_drvdata(dev);
-	struct hvis_channel *sc, *primary = t->hdev->channel;
-	u32 index, n, i, len;
-	u64 id;
+	struct hvis_channel *sc;
+	u32 index, n;
 	int ret;
 
 	if (sscanf(buf, "%u %u", &index, &n) != 2 || !index || index > 0xffff)
@@ -292,23 +291,16 @@ static ssize_t sub_store(struct device *dev, struct device_attribute *attr,
 		return -ENOENT;
 	mutex_lock(&t->lock);
 	ret = hvis_channel_open(sc, HVIS_TEST_RING, HVIS_TEST_RING, hvis_test_onchannel, t);
-	if (!n) {
+	if (ret || !n) {
 		snprintf(t->verdict, sizeof(t->verdict), ret ? "fail: sub open: %d" : "ok 0", ret);
 		mutex_unlock(&t->lock);
 		return count;
 	}
+	/* The same echo test, on the sub-channel. */
 	t->ch = sc;
-	for (i = 0; i < n && !ret; i++) {
-		reinit_completion(&t->ready);
-		ret = hvis_channel_send(sc, &i, sizeof(i), i, false) ?:
-		      hvis_test_recv(t, &len, &id);
-		if (!ret && (id != i || *(u32 *)t->rx != i))
-			ret = -EPROTO;
-	}
-	t->ch = primary;
+	hvis_test_echo(t, n, 64, index);
+	t->ch = t->hdev->channel;
 	hvis_channel_close(sc);
-	snprintf(t->verdict, sizeof(t->verdict), ret ? "fail: sub %u: %d" : "ok %u",
-		 ret ? i : n, ret);
 	mutex_unlock(&t->lock);
 	return count;
 }

@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Integration-component (IC) messages: the payload of the in-band packets on
+ * the util channels (Heartbeat, Shutdown, Time Synchronization, KVP, VSS,
+ * Guest Services).  A pipe header, an IC header, then a body whose meaning
+ * depends on the message type.  Layouts are facts of the protocol, see
+ * shared/reference/protocol.md §4 and §5; fields are in CPU order (x86-64).
+ */
+#ifndef _HVIS_IC_WIRE_H
+#define _HVIS_IC_WIRE_H
+
+#include <linux/build_bug.h>
+#include <linux/types.h>
+
+struct hvis_pipe_hdr {
+	u32 flags;
+	u32 msgsize;		/* bytes after this header */
+} __packed;
+static_assert(sizeof(struct hvis_pipe_hdr) == 8);
+
+#define HVIS_PIPE_FLAG_DATA	1
+
+struct hvis_ic_version {
+	u16 major;
+	u16 minor;
+} __packed;
+static_assert(sizeof(struct hvis_ic_version) == 4);
+
+#define HVIS_IC_VERSION(maj, min)	((struct hvis_ic_version){ .major = (maj), .minor = (min) })
+
+enum hvis_ic_msgtype {
+	HVIS_IC_MSG_NEGOTIATE	= 0,
+	HVIS_IC_MSG_HEARTBEAT	= 1,
+	HVIS_IC_MSG_KVP		= 2,
+	HVIS_IC_MSG_SHUTDOWN	= 3,
+	HVIS_IC_MSG_TIMESYNC	= 4,
+	HVIS_IC_MSG_VSS		= 5,
+	HVIS_IC_MSG_FCOPY	= 7,
+};
+
+#define HVIS_IC_FLAG_TRANSACTION	BIT(0)
+#define HVIS_IC_FLAG_REQUEST		BIT(1)
+#define HVIS_IC_FLAG_RESPONSE		BIT(2)
+
+/* Status codes (HRESULT style). */
+#define HVIS_IC_S_OK			0x00000000
+#define HVIS_IC_E_FAIL			0x80004005
+#define HVIS_IC_S_CONT			0x80070103
+#define HVIS_IC_ERROR_NOT_SUPPORTED	0x80070032
+#define HVIS_IC_ERROR_MACHINE_LOCKED	0x800704f7
+#define HVIS_IC_ERROR_DEVICE_NOT_CONNECTED 0x8007048f
+#define HVIS_IC_E_INVALIDARG		0x80070057
+#define HVIS_IC_GUID_NOTFOUND		0x80041002
+#define HVIS_IC_ERROR_ALREADY_EXISTS	0x80070050
+#define HVIS_IC_ERROR_DISK_FULL		0x80070070
+
+struct hvis_icmsg_hdr {
+	struct hvis_ic_version framework;
+	u16 msgtype;
+	struct hvis_ic_version message;
+	u16 msgsize;		/* body bytes after this header */
+	u32 status;
+	u8 transaction_id;
+	u8 flags;
+	u8 reserved[2];
+} __packed;
+static_assert(sizeof(struct hvis_icmsg_hdr) == 20);
+
+/* Pipe header plus IC header: where every body starts. */
+struct hvis_ic_msg {
+	struct hvis_pipe_hdr pipe;
+	struct hvis_icmsg_hdr ic;
+	u8 body[];
+} __packed;
+static_assert(sizeof(struct hvis_ic_msg) == 28);
+
+#define HVIS_IC_HDR_SIZE	sizeof(struct hvis_ic_msg)
+
+/* NEGOTIATE: framework versions first, then message versions. */
+struct hvis_ic_negotiate {
+	u16 framework_count;
+	u16 message_count;
+	u32 reserved;
+	struct hvis_ic_version versions[];
+} __packed;
+static_assert(sizeof(struct hvis_ic_negotiate) == 8);
+
+/* More than this many versions in a NEGOTIATE is not a real host. */
+#define HVIS_IC_MAX_VERSIONS	100
+
+/* HEARTBEAT: the guest answers sequence + 1.  Only seq_num is required. */
+struct hvis_ic_heartbeat {
+	u64 seq_num;
+	u32 reserved[8];
+} __packed;
+static_assert(sizeof(struct hvis_ic_heartbeat) == 40);
+
+#define HVIS_IC_HEARTBEAT_MIN	8
+
+/* SHUTDOWN. */
+struct hvis_ic_shutdown {
+	u32 reason_code;
+	u32 timeout_seconds;
+	u32 flags;
+	u8 display_message[2048];
+} __packed;
+static_assert(sizeof(struct hvis_ic_shutdown) == 2060);
+
+#define HVIS_IC_SHUTDOWN_FORCE		BIT(0)
+#define HVIS_IC_SHUTDOWN_RESTART	BIT(1)
+#define HVIS_IC_SHUTDOWN_HIBERNATE	BIT(2)
+#define HVIS_IC_SHUTDOWN_REASON_PLANNED	0x80000000
+
+/* TIMESYNC, message versions below 4.0. */
+struct hvis_ic_timesync {
+	u64 parenttime;		/* host UTC, 100 ns units since 1601-01-01 */
+	u64 childtime;
+	u64 roundtriptime;
+	u8 flags;
+} __packed;
+static_assert(sizeof(struct hvis_ic_timesync) == 25);
+
+/* TIMESYNC, message version 4.0: the host says when it sampled its clock. */
+struct hvis_ic_timesync_ref {
+	u64 parenttime;
+	u64 vmreferencetime;	/* the partition reference counter at that instant */
+	u8 flags;
+	u8 leapflags;
+	u8 stratum;
+	u8 reserved[3];
+} __packed;
+static_assert(sizeof(struct hvis_ic_timesync_ref) == 22);
+
+#define HVIS_IC_TIMESYNC_PROBE	0
+#define HVIS_IC_TIMESYNC_SYNC	BIT(0)
+#define HVIS_IC_TIMESYNC_SAMPLE	BIT(1)
+
+/* 100 ns units from 1601-01-01 to 1970-01-01. */
+#define HVIS_IC_EPOCH_DELTA	116444736000000000ULL
+
+#endif /* _HVIS_IC_WIRE_H */

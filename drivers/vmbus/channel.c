@@ -365,6 +365,22 @@ int hvis_channel_recv_pkt(struct hvis_channel *ch, void *buf, u32 buflen,
 EXPORT_SYMBOL_GPL(hvis_channel_recv_pkt);
 
 /**
+ * hvis_channel_skip() - drop the next packet from the host unread
+ * @ch: an open channel
+ *
+ * For a packet hvis_channel_recv() refused as too large for the caller.
+ *
+ * Return: as hvis_channel_recv_pkt().
+ */
+int hvis_channel_skip(struct hvis_channel *ch)
+{
+	struct hvis_pkt_info info;
+
+	return hvis_channel_recv_pkt(ch, NULL, 0, &info);
+}
+EXPORT_SYMBOL_GPL(hvis_channel_skip);
+
+/**
  * hvis_channel_send_request() - send a packet that asks for a completion
  * @ch: an open channel
  * @buf: payload

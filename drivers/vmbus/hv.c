@@ -15,6 +15,8 @@
 #include <linux/slab.h>
 #include <linux/utsname.h>
 
+#include <hvis/vmbus.h>
+
 #include "vmbus_priv.h"
 
 const struct hvis_hv_backend *hvis_hv;
@@ -88,6 +90,20 @@ err_put:
 	hvis_hv = NULL;
 	return -ENOMEM;
 }
+
+/**
+ * hvis_ref_counter() - read the partition reference counter
+ *
+ * Time since the partition started, in 100 ns units, the same on every CPU;
+ * the host stamps time samples with it.
+ *
+ * Return: the counter.
+ */
+u64 hvis_ref_counter(void)
+{
+	return hvis_hv->get_msr(HVIS_MSR_TIME_REF_COUNT);
+}
+EXPORT_SYMBOL_GPL(hvis_ref_counter);
 
 void hvis_hv_exit(void)
 {

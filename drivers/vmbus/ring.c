@@ -161,6 +161,8 @@ int hvis_ring_write(struct hvis_ring *r, u16 type, u16 flags, u64 trans_id,
  * @desc: receives the descriptor
  * @signal: set if the host waits for this much room and must be signalled
  *
+ * A NULL @buf discards the packet.
+ *
  * Return: 0; -EAGAIN if the ring is empty; -ENOBUFS if @buf is too small
  * (the packet stays, @len says how much is needed); -EIO if the host
  * corrupted the ring (the caller must stop using the channel).
@@ -186,9 +188,10 @@ int hvis_ring_read(struct hvis_ring *r, void *buf, u32 buflen, u32 *len,
 		return -EIO;
 	hdr = desc->offset8 * 8;
 	*len = desc->len8 * 8 - hdr;
-	if (*len > buflen)
+	if (buf && *len > buflen)
 		return -ENOBUFS;
-	ring_copy_out(r, (rd + hdr) % r->size, buf, *len);
+	if (buf)
+		ring_copy_out(r, (rd + hdr) % r->size, buf, *len);
 
 	next = (rd + desc->len8 * 8 + HVIS_PKT_TRAILER) % r->size;
 	r->priv_index = next;

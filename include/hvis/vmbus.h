@@ -93,8 +93,12 @@ struct hvis_pkt_info {
 
 int hvis_channel_recv_pkt(struct hvis_channel *ch, void *buf, u32 buflen,
 			  struct hvis_pkt_info *info);
+int hvis_channel_skip(struct hvis_channel *ch);
 int hvis_channel_send_request(struct hvis_channel *ch, const void *buf, u32 len,
 			      void *request);
+
+/* The partition reference counter: 100 ns units, monotonic. */
+u64 hvis_ref_counter(void);
 
 struct hvis_channel *hvis_sub_channel(struct hvis_device *dev, u16 index);
 

@@ -1,0 +1,276 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * hvis_ic: the integration-component framework.  Everything the util
+ * services have in common lives here once: the channel, reading packets,
+ * checking the pipe and IC headers, NEGOTIATE, refusing messages a service
+ * does not know, the answer, and the per-device status in sysfs (ic/).
+ * A service module only says what it speaks and handles its own body.
+ */
+#include <linux/device.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/sysfs.h>
+
+#include <hvis/ic.h>
+#include <hvis/version.h>
+
+/* Both directions; the largest util message (shutdown) is about 2 KiB. */
+#define HVIS_IC_RING_BYTES	(16 * 1024)
+
+void hvis_ic_error(struct hvis_ic *ic, const char *fmt, ...)
+{
+	va_list args;
+
+	mutex_lock(&ic->lock);
+	va_start(args, fmt);
+	vsnprintf(ic->last_error, sizeof(ic->last_error), fmt, args);
+	va_end(args);
+	ic->errors++;
+	dev_warn_ratelimited(&ic->dev->dev, "%s: %s\n", ic->svc->name, ic->last_error);
+	mutex_unlock(&ic->lock);
+}
+EXPORT_SYMBOL_GPL(hvis_ic_error);
+
+static u32 hvis_ic_on_negotiate(struct hvis_ic *ic, u32 len)
+{
+	const struct hvis_ic_service *svc = ic->svc;
+	struct hvis_ic_version fw, msg;
+	int ret;
+
+	ret = hvis_ic_negotiate(ic->buf, len, svc->fw_versions, svc->nr_fw,
+				svc->msg_versions, svc->nr_msg, &fw, &msg);
+	if (ret == -EINVAL) {
+		hvis_ic_error(ic, "malformed NEGOTIATE refused");
+		return HVIS_IC_E_FAIL;
+	}
+	mutex_lock(&ic->lock);
+	ic->negotiations++;
+	ic->negotiated = !ret;
+	if (!ret) {
+		ic->fw = fw;
+		ic->msg = msg;
+	}
+	mutex_unlock(&ic->lock);
+	if (ret)
+		hvis_ic_error(ic, "no version in common with the host");
+	else
+		dev_dbg(&ic->dev->dev, "%s: framework %u.%u, message %u.%u\n", svc->name,
+			fw.major, fw.minor, msg.major, msg.minor);
+	/* The status of a NEGOTIATE answer stays as the host sent it. */
+	return ((struct hvis_ic_msg *)ic->buf)->ic.status;
+}
+
+/* One packet of @len bytes in ic->buf: check it, act on it, answer it. */
+static void hvis_ic_one(struct hvis_ic *ic, struct hvis_channel *ch, u32 len, u64 trans_id)
+{
+	const struct hvis_ic_service *svc = ic->svc;
+	struct hvis_ic_msg *m = (void *)ic->buf;
+	bool handled = false;
+	const char *why;
+	int body;
+	u32 status;
+
+	body = hvis_ic_check_hdr(ic->buf, len, &why);
+	if (body < 0) {
+		/* Nothing trustworthy to answer: drop it. */
+		hvis_ic_error(ic, "packet of %u bytes dropped: %s", len, why);
+		return;
+	}
+	if (m->ic.msgtype == HVIS_IC_MSG_NEGOTIATE) {
+		status = hvis_ic_on_negotiate(ic, len);
+	} else if (m->ic.msgtype != svc->msgtype) {
+		hvis_ic_error(ic, "message type %u refused", m->ic.msgtype);
+		status = HVIS_IC_E_FAIL;
+	} else if (!READ_ONCE(ic->negotiated)) {
+		hvis_ic_error(ic, "message before a successful NEGOTIATE refused");
+		status = HVIS_IC_E_FAIL;
+	} else if (body < svc->min_body) {
+		hvis_ic_error(ic, "message of %d body bytes refused: needs %u", body,
+			      svc->min_body);
+		status = HVIS_IC_E_FAIL;
+	} else {
+		status = svc->handle(ic, m->body, body);
+		handled = true;
+		mutex_lock(&ic->lock);
+		ic->messages++;
+		mutex_unlock(&ic->lock);
+	}
+
+	m->ic.status = status;
+	m->ic.flags = HVIS_IC_FLAG_TRANSACTION | HVIS_IC_FLAG_RESPONSE;
+	if (hvis_channel_send(ch, ic->buf, len, trans_id, false))
+		hvis_ic_error(ic, "answer of %u bytes could not be sent", len);
+	else if (handled && svc->answered)
+		svc->answered(ic, status);
+}
+
+static void hvis_ic_onchannel(struct hvis_channel *ch, void *ctx)
+{
+	struct hvis_ic *ic = ctx;
+	u64 trans_id;
+	u32 len;
+	int ret;
+
+	for (;;) {
+		ret = hvis_channel_recv(ch, ic->buf, ic->svc->max_packet, &len, &trans_id);
+		if (ret == -EAGAIN || ret == -EIO)
+			return;	/* empty, or broken (the core said so) */
+		if (ret == -ENOBUFS) {
+			hvis_ic_error(ic, "packet of %u bytes dropped: larger than %u", len,
+				      ic->svc->max_packet);
+			if (hvis_channel_skip(ch))
+				return;
+			continue;
+		}
+		if (ret)
+			continue;
+		hvis_ic_one(ic, ch, len, trans_id);
+	}
+}
+
+int hvis_ic_probe(struct hvis_device *dev, const struct hvis_ic_service *svc, void *priv)
+{
+	struct hvis_ic *ic;
+	int ret;
+
+	ic = kzalloc(sizeof(*ic), GFP_KERNEL);
+	if (!ic)
+		return -ENOMEM;
+	ic->buf = kmalloc(svc->max_packet, GFP_KERNEL);
+	if (!ic->buf) {
+		kfree(ic);
+		return -ENOMEM;
+	}
+	ic->dev = dev;
+	ic->svc = svc;
+	ic->priv = priv;
+	mutex_init(&ic->lock);
+	dev_set_drvdata(&dev->dev, ic);
+
+	ret = hvis_channel_open(dev->channel, HVIS_IC_RING_BYTES, HVIS_IC_RING_BYTES,
+				hvis_ic_onchannel, ic);
+	if (ret) {
+		dev_err(&dev->dev, "%s: cannot open the channel: %d\n", svc->name, ret);
+		dev_set_drvdata(&dev->dev, NULL);
+		kfree(ic->buf);
+		kfree(ic);
+	}
+	return ret;
+}
+EXPORT_SYMBOL_GPL(hvis_ic_probe);
+
+void hvis_ic_remove(struct hvis_device *dev)
+{
+	struct hvis_ic *ic = dev_get_drvdata(&dev->dev);
+
+	hvis_channel_close(dev->channel);
+	dev_set_drvdata(&dev->dev, NULL);
+	mutex_destroy(&ic->lock);
+	kfree(ic->buf);
+	kfree(ic);
+}
+EXPORT_SYMBOL_GPL(hvis_ic_remove);
+
+struct hvis_ic *hvis_ic_get(struct hvis_device *dev)
+{
+	return dev_get_drvdata(&dev->dev);
+}
+EXPORT_SYMBOL_GPL(hvis_ic_get);
+
+/* --- ic/ in sysfs ----------------------------------------------------------------- */
+
+static ssize_t hvis_ic_show(struct device *dev, char *buf,
+			    int (*fn)(struct hvis_ic *ic, char *buf))
+{
+	struct hvis_ic *ic = dev_get_drvdata(dev);
+	int n;
+
+	if (!ic)
+		return -ENODEV;
+	mutex_lock(&ic->lock);
+	n = fn(ic, buf);
+	mutex_unlock(&ic->lock);
+	return n;
+}
+
+static int hvis_ic_fmt_service(struct hvis_ic *ic, char *buf)
+{
+	return sysfs_emit(buf, "%s\n", ic->svc->name);
+}
+
+static int hvis_ic_fmt_version(bool ok, struct hvis_ic_version v, char *buf)
+{
+	return ok ? sysfs_emit(buf, "%u.%u\n", v.major, v.minor) : sysfs_emit(buf, "none\n");
+}
+
+static int hvis_ic_fmt_framework_version(struct hvis_ic *ic, char *buf)
+{
+	return hvis_ic_fmt_version(ic->negotiated, ic->fw, buf);
+}
+
+static int hvis_ic_fmt_message_version(struct hvis_ic *ic, char *buf)
+{
+	return hvis_ic_fmt_version(ic->negotiated, ic->msg, buf);
+}
+
+static int hvis_ic_fmt_negotiations(struct hvis_ic *ic, char *buf)
+{
+	return sysfs_emit(buf, "%llu\n", ic->negotiations);
+}
+
+static int hvis_ic_fmt_messages(struct hvis_ic *ic, char *buf)
+{
+	return sysfs_emit(buf, "%llu\n", ic->messages);
+}
+
+static int hvis_ic_fmt_errors(struct hvis_ic *ic, char *buf)
+{
+	return sysfs_emit(buf, "%llu\n", ic->errors);
+}
+
+static int hvis_ic_fmt_last_error(struct hvis_ic *ic, char *buf)
+{
+	return sysfs_emit(buf, "%s\n", ic->last_error);
+}
+
+#define HVIS_IC_ATTR(_name)							\
+static ssize_t _name##_show(struct device *dev, struct device_attribute *attr,	\
+			    char *buf)						\
+{										\
+	return hvis_ic_show(dev, buf, hvis_ic_fmt_##_name);			\
+}										\
+static DEVICE_ATTR_RO(_name)
+
+HVIS_IC_ATTR(service);
+HVIS_IC_ATTR(framework_version);
+HVIS_IC_ATTR(message_version);
+HVIS_IC_ATTR(negotiations);
+HVIS_IC_ATTR(messages);
+HVIS_IC_ATTR(errors);
+HVIS_IC_ATTR(last_error);
+
+static struct attribute *hvis_ic_attrs[] = {
+	&dev_attr_service.attr,
+	&dev_attr_framework_version.attr,
+	&dev_attr_message_version.attr,
+	&dev_attr_negotiations.attr,
+	&dev_attr_messages.attr,
+	&dev_attr_errors.attr,
+	&dev_attr_last_error.attr,
+	NULL
+};
+
+static const struct attribute_group hvis_ic_group = {
+	.name = "ic",
+	.attrs = hvis_ic_attrs,
+};
+
+const struct attribute_group *hvis_ic_groups[] = {
+	&hvis_ic_group,
+	NULL
+};
+EXPORT_SYMBOL_GPL(hvis_ic_groups);
+
+MODULE_DESCRIPTION("Hyper-V integration-component framework (hvis)");
+MODULE_LICENSE("GPL");
+MODULE_VERSION(HVIS_VERSION);

@@ -99,4 +99,10 @@ check verdict-warn-fails eval '"$vm/verdict.sh" k "$tmp/r4" 0 2>/dev/null | grep
 mkrun "$tmp/r5" 'boot x\nscenario a fail (exit 1)\ndone\n' "$tmp/clean"
 check verdict-scenario-fails eval '! "$vm/verdict.sh" k "$tmp/r5" 0 >/dev/null 2>&1'
 
+# A scenario that was asked for and never reported (the guest went down
+# in the middle of it) fails by name.
+mkrun "$tmp/r6" 'boot x\nscenario a pass\ndone\n' "$tmp/clean"
+printf 'a\nb\n' >"$tmp/r6/order"
+check verdict-missing-scenario-fails eval '"$vm/verdict.sh" k "$tmp/r6" 0 2>/dev/null | grep -q "^FAIL vm/k/b (no result)"'
+
 exit $rc

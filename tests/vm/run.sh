@@ -7,7 +7,9 @@
 #
 # KERNEL is a matrix name (5.10, 6.1, 6.12, debug).  The modules must have
 # been built into build/KERNEL (scripts/build.sh).  Without SCENARIO, every
-# tests/vm/scenarios/*.sh runs.  -x makes tests/vm/selftest/ (the harness's
+# tests/vm/scenarios/*.sh runs; "@all" in the list stands for them too.
+# tests/vm/ending/ holds scenarios that end the VM (an orderly poweroff or
+# reboot): name them, last.  -x makes tests/vm/selftest/ (the harness's
 # own failure checks, which must fail) available by name.  Prints one line per result, "PASS|FAIL|SKIP name", and
 # exits non-zero if anything failed, including a guest that crashed, hung,
 # or logged a WARN, BUG, KASAN, lockdep or kmemleak report anywhere.
@@ -33,7 +35,7 @@ shift
 eval "$("$top/scripts/kernels.sh" env "$kname")"
 [ -n "$VMLINUZ" ] || { echo "run.sh: kernel $kname is not bootable" >&2; exit 2; }
 out=$(realpath -m "${out:-$top/build/vm/$kname}")
-mods=$top/build/$kname/src
+mods=${HVIS_VM_MODS:-$top/build/$kname/src}
 [ -d "$mods" ] || { echo "run.sh: build the modules for $kname first" >&2; exit 2; }
 
 rm -rf "$out" && mkdir -p "$out"
@@ -46,19 +48,32 @@ cp "$here/lib.sh" "$root/lib/hvis/lib.sh"
 find "$mods" -name '*.ko' -exec cp {} "$root/lib/hvis/modules/" \;
 
 # Scenarios: the named ones, or all; selftests only with -x.
-dirs=("$here/scenarios" "$here/bench" "$here/demo")
+dirs=("$here/scenarios" "$here/ending" "$here/bench" "$here/demo")
 [ $selftest = 1 ] && dirs+=("$here/selftest")
 order=()
-if [ $# -gt 0 ]; then
-	order=("$@")
-else
-	for f in "$here"/scenarios/*.sh; do order+=("$(basename "$f" .sh)"); done
-fi
+[ $# -gt 0 ] || set -- @all
+for s in "$@"; do
+	if [ "$s" = @all ]; then
+		for f in "$here"/scenarios/*.sh; do order+=("$(basename "$f" .sh)"); done
+	else
+		order+=("$s")
+	fi
+done
 for d in "${dirs[@]}"; do cp "$d"/*.sh "$root/scenarios/"; done
 for s in "${order[@]}"; do
 	[ -e "$root/scenarios/$s.sh" ] || { echo "run.sh: no scenario $s" >&2; exit 2; }
 done
 printf '%s\n' "${order[@]}" >"$root/scenarios/ORDER"
+cp "$root/scenarios/ORDER" "$out/order"
+# Kernel modules ours need, where this kernel builds them as modules
+# (PTP on 5.10); init loads them in this order.
+mkdir -p "$root/lib/hvis/kmod"
+for m in pps_core ptp; do
+	f=$(find "$MODDIR" -name "$m.ko" 2>/dev/null | head -n1)
+	[ -n "$f" ] || continue
+	cp "$f" "$root/lib/hvis/kmod/"
+	echo "$m" >>"$root/lib/hvis/kmod/ORDER"
+done
 # Modules only the harness's self-test uses.
 if [ $selftest = 1 ] && [ -d "$top/build/$kname/selftest" ]; then
 	find "$top/build/$kname/selftest" -name '*.ko' -exec cp {} "$root/lib/hvis/modules/" \;
@@ -92,4 +107,8 @@ timeout --foreground -k 10 "$timeout" qemu-system-x86_64 \
 end=$(date +%s.%N)
 printf '%s\n' "$(echo "$end - $start" | bc)" >"$out/seconds"
 
-"$here/verdict.sh" "$kname" "$out" "$rc"
+# Results are named after the kernel, or after the output directory when
+# it is not the default one (several runs on one kernel).
+label=$kname
+[ "$out" = "$(realpath -m "$top/build/vm/$kname")" ] || label=$(basename "$out")
+"$here/verdict.sh" "$label" "$out" "$rc"

@@ -31,6 +31,13 @@ while read -r _ name verdict rest; do
 	esac
 done < <(grep '^scenario ' "$res")
 
+# Every scenario asked for must have said something.
+if [ -e "$out/order" ]; then
+	while read -r name; do
+		grep -q "^scenario $name " "$res" || say FAIL "vm/$kname/$name (no result)"
+	done <"$out/order"
+fi
+
 # Figures measured in the guest, shown and never judged.
 sed -n 's/^info /INFO vm\/'"$kname"'\//p' "$res"
 

@@ -188,7 +188,13 @@ int hvis_channel_open(struct hvis_channel *ch, u32 send_bytes, u32 recv_bytes,
 		ret = -EIO;
 	if (ret)
 		goto err_gpadl;
-	ch->opened = true;
+	WRITE_ONCE(ch->opened, true);
+	/*
+	 * The host may write and signal as soon as it has opened its side,
+	 * before its result reached us: a callback run then found the channel
+	 * not yet open.  Run it once more, now that it is.
+	 */
+	queue_work(system_highpri_wq, &ch->cb_work);
 	return 0;
 
 err_gpadl:

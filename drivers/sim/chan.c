@@ -3,7 +3,9 @@
  * The simulated host's side of channels: it assembles the guest's GPADLs
  * (header plus bodies), maps them, opens and closes channels on request,
  * and plays an echo device behind the test class: every packet the guest
- * sends comes back unchanged, with the same transaction id.
+ * sends comes back unchanged, with the same transaction id.  On the
+ * integration services' channels it hands the guest's packets to ic.c and
+ * puts ic.c's requests into the guest's ring.
  *
  * The host reads and writes the guest's rings itself, following the same
  * layout and signalling rules as the guest but with its own code, so that
@@ -61,14 +63,17 @@ struct sim_chan {
 	struct work_struct work;
 	u8 *buf;			/* one packet, copied out */
 	bool echo;			/* the test class: answer every packet */
+	bool ic;			/* an integration service: ic.c plays the host */
 	bool raw;			/* a raw endpoint plays the host instead */
 	unsigned int raw_seq;		/* bumped when a raw reader should look again */
+	u64 gen;			/* which opening this is: ic.c's handle */
 };
 
 static DECLARE_WAIT_QUEUE_HEAD(sim_raw_wait);
 
 static LIST_HEAD(sim_gpadls);
 static struct sim_chan *sim_chans;	/* by relid - 1 */
+static u64 sim_chan_opens;		/* channels opened so far */
 static DEFINE_MUTEX(sim_chan_lock);	/* everything above */
 
 static struct sim_gpadl *sim_gpadl_find(u32 handle)
@@ -183,6 +188,9 @@ static void sim_chan_close(struct sim_chan *c)
 	if (!c->open)
 		return;
 	c->open = false;
+	if (c->ic)
+		sim_ic_closed(c->relid, c->gen);
+	c->ic = false;
 	c->raw = false;
 	WRITE_ONCE(c->raw_seq, c->raw_seq + 1);
 	wake_up_interruptible(&sim_raw_wait);
@@ -257,6 +265,9 @@ static void sim_on_open(const struct hvis_chanmsg_open *o)
 	c->gpadl = g;
 	g->in_use = true;
 	c->open = true;
+	c->gen = ++sim_chan_opens;
+	/* Its first request waits for sim_chan_lock: it follows the result. */
+	c->ic = !c->echo && sim_ic_opened(c->relid, c->gen, class_id);
 	res.status = 0;
 out:
 	sim_send(&res, sizeof(res));
@@ -358,37 +369,100 @@ static void sim_ring_put(struct sim_ring *r, u32 at, const void *src, u32 len)
 }
 
 /*
+ * The next packet in the guest's send ring, left in place: its descriptor
+ * in @d, where it starts in @rd, its length (descriptor, payload, padding;
+ * no trailer) in @total.  -EAGAIN when the ring is empty, -EIO when the
+ * guest's indices or the descriptor's length make no sense.
+ */
+static int sim_ring_peek(const struct sim_ring *in, struct hvis_pkt_desc *d, u32 *rd,
+			 u32 *total)
+{
+	u32 w = READ_ONCE(in->ctl->write_index), r = READ_ONCE(in->ctl->read_index);
+
+	if (w >= in->size || r >= in->size || (w | r) & 7)
+		return -EIO;
+	if (w == r)
+		return -EAGAIN;
+	virt_rmb();	/* the packet after the index that published it */
+	sim_ring_get(in, r, d, sizeof(*d));
+	*total = d->len8 * 8;
+	if (*total < sizeof(*d) || *total + HVIS_PKT_TRAILER > sim_ring_used(in, w, r))
+		return -EIO;
+	*rd = r;
+	return 0;
+}
+
+/* A descriptor whose header length a reader can use to find the payload. */
+static bool sim_pkt_offset_ok(const struct hvis_pkt_desc *d, u32 total)
+{
+	return d->offset8 * 8 >= sizeof(*d) && d->offset8 * 8 <= total;
+}
+
+/*
+ * The packet at @rd (@total bytes) has been copied out: give its room back.
+ * Returns whether the guest must be signalled, because it asked
+ * (pending_send_sz) to hear of room and this read crossed its threshold.
+ */
+static bool sim_ring_consume(struct sim_ring *in, u32 rd, u32 total)
+{
+	u32 next = (rd + total + HVIS_PKT_TRAILER) % in->size;
+	u32 w, pending, free_before, free_after;
+
+	WRITE_ONCE(in->ctl->read_index, next);
+	virt_mb();	/* the index before looking at what the guest waits for */
+	w = READ_ONCE(in->ctl->write_index);
+	pending = READ_ONCE(in->ctl->pending_send_sz);
+	if (w >= in->size || !pending ||
+	    !(READ_ONCE(in->ctl->feature_bits) & HVIS_RING_FEAT_PENDING_SEND_SZ))
+		return false;
+	free_before = in->size - sim_ring_used(in, w, rd);
+	free_after = in->size - sim_ring_used(in, w, next);
+	return free_before <= pending && free_after > pending;
+}
+
+/*
+ * Put one packet of @len bytes (descriptor, payload, padding) into the
+ * guest's receive ring.  -EAGAIN when it does not fit now: the ring is
+ * never filled completely, as full would look the same as empty.  On
+ * success *@signal says whether the guest must be told: it does not mask
+ * interrupts and the ring was empty before this packet.
+ */
+static int sim_ring_write(struct sim_ring *out, const void *pkt, u32 len, bool *signal)
+{
+	u32 ow = READ_ONCE(out->ctl->write_index), ord = READ_ONCE(out->ctl->read_index);
+	u64 trailer = (u64)ow << 32;
+
+	if (ow >= out->size || ord >= out->size || (ow | ord) & 7)
+		return -EIO;
+	if (out->size - sim_ring_used(out, ow, ord) <= len + HVIS_PKT_TRAILER)
+		return -EAGAIN;
+	sim_ring_put(out, ow, pkt, len);
+	sim_ring_put(out, (ow + len) % out->size, &trailer, sizeof(trailer));
+	virt_mb();	/* the packet before the index that publishes it */
+	WRITE_ONCE(out->ctl->write_index, (ow + len + HVIS_PKT_TRAILER) % out->size);
+	virt_mb();	/* the index before looking at the guest's state */
+	*signal = !READ_ONCE(out->ctl->interrupt_mask) && READ_ONCE(out->ctl->read_index) == ow;
+	return 0;
+}
+
+/*
  * Echo: move packets from the guest's send ring into its receive ring.  A
  * packet is taken only once its echo fits; if it does not, the host asks
  * the guest (pending_send_sz) to signal when there is room.
  */
-static void sim_chan_echo(struct work_struct *work)
+static void sim_chan_echo(struct sim_chan *c)
 {
-	struct sim_chan *c = container_of(work, struct sim_chan, work);
 	struct sim_ring *in = &c->from_guest, *out = &c->to_guest;
-	bool signal_guest = false;
+	bool signal_guest = false, signal;
 	struct hvis_pkt_desc d;
-	u32 w, rd, ow, ord, total, pending, free_before, free_after;
-	u64 trailer;
+	u32 rd, total;
+	int ret;
 
-	/* A raw endpoint reads the ring itself; other classes are not answered. */
-	if (READ_ONCE(c->raw)) {
-		WRITE_ONCE(c->raw_seq, c->raw_seq + 1);
-		wake_up_interruptible(&sim_raw_wait);
-		return;
-	}
-	if (!c->echo)
-		return;
 	for (;;) {
-		w = READ_ONCE(in->ctl->write_index);
-		rd = READ_ONCE(in->ctl->read_index);
-		if (w >= in->size || rd >= in->size || (w | rd) & 7 || w == rd)
+		ret = sim_ring_peek(in, &d, &rd, &total);
+		if (ret == -EAGAIN)
 			break;
-		virt_rmb();	/* the packet after the index that published it */
-		sim_ring_get(in, rd, &d, sizeof(d));
-		total = d.len8 * 8;
-		if (d.offset8 * 8 < sizeof(d) || total < d.offset8 * 8 ||
-		    total + HVIS_PKT_TRAILER > sim_ring_used(in, w, rd)) {
+		if (ret || !sim_pkt_offset_ok(&d, total)) {
 			sim_log("relid %u: guest wrote a bad packet descriptor", c->relid);
 			break;
 		}
@@ -398,34 +472,112 @@ static void sim_chan_echo(struct work_struct *work)
 			((struct hvis_pkt_desc *)c->buf)->type = HVIS_PKT_COMP;
 			((struct hvis_pkt_desc *)c->buf)->flags = 0;
 		}
-
-		ow = READ_ONCE(out->ctl->write_index);
-		ord = READ_ONCE(out->ctl->read_index);
-		if (out->size - sim_ring_used(out, ow, ord) <= total + HVIS_PKT_TRAILER) {
+		ret = sim_ring_write(out, c->buf, total, &signal);
+		if (ret == -EAGAIN)
 			WRITE_ONCE(out->ctl->pending_send_sz, total + HVIS_PKT_TRAILER);
+		if (ret)
 			break;
-		}
 		WRITE_ONCE(out->ctl->pending_send_sz, 0);
-		sim_ring_put(out, ow, c->buf, total);
-		trailer = (u64)ow << 32;
-		sim_ring_put(out, (ow + total) % out->size, &trailer, sizeof(trailer));
-		virt_mb();	/* the packet before the index that publishes it */
-		WRITE_ONCE(out->ctl->write_index, (ow + total + HVIS_PKT_TRAILER) % out->size);
-		virt_mb();	/* the index before looking at the guest's state */
-		if (!READ_ONCE(out->ctl->interrupt_mask) && READ_ONCE(out->ctl->read_index) == ow)
-			signal_guest = true;
-
-		WRITE_ONCE(in->ctl->read_index, (rd + total + HVIS_PKT_TRAILER) % in->size);
-		virt_mb();	/* the index before looking at what the guest waits for */
-		pending = READ_ONCE(in->ctl->pending_send_sz);
-		free_before = in->size - sim_ring_used(in, w, rd);
-		free_after = in->size - sim_ring_used(in, w, READ_ONCE(in->ctl->read_index));
-		if ((in->ctl->feature_bits & HVIS_RING_FEAT_PENDING_SEND_SZ) && pending &&
-		    free_before <= pending && free_after > pending)
-			signal_guest = true;
+		signal_guest |= signal;
+		signal_guest |= sim_ring_consume(in, rd, total);
 	}
 	if (signal_guest)
-		sim_signal_guest(c->relid, READ_ONCE(c->target_vp));
+		sim_signal_guest(c->relid, c->target_vp);
+}
+
+/* An integration service: every packet the guest sends goes to ic.c. */
+static void sim_chan_ic_read(struct sim_chan *c)
+{
+	struct sim_ring *in = &c->from_guest;
+	bool signal_guest = false;
+	struct hvis_pkt_desc d;
+	u32 rd, total, off;
+	int ret;
+
+	for (;;) {
+		ret = sim_ring_peek(in, &d, &rd, &total);
+		if (ret == -EAGAIN)
+			break;
+		if (ret || !sim_pkt_offset_ok(&d, total)) {
+			sim_log("relid %u: guest wrote a bad packet descriptor", c->relid);
+			break;
+		}
+		sim_ring_get(in, rd, c->buf, total);
+		signal_guest |= sim_ring_consume(in, rd, total);
+		off = d.offset8 * 8;
+		sim_ic_received(c->relid, c->gen, &d, c->buf + off, total - off);
+	}
+	if (signal_guest)
+		sim_signal_guest(c->relid, c->target_vp);
+}
+
+/*
+ * The guest signalled the channel.  Under sim_chan_lock, so that a channel
+ * closed meanwhile is seen closed (sim_chan_close drops the lock to wait
+ * for this work).
+ */
+static void sim_chan_work(struct work_struct *work)
+{
+	struct sim_chan *c = container_of(work, struct sim_chan, work);
+
+	mutex_lock(&sim_chan_lock);
+	if (!c->open) {
+		mutex_unlock(&sim_chan_lock);
+		return;
+	}
+	/* A raw endpoint reads the ring itself; other classes are not answered. */
+	if (c->raw) {
+		WRITE_ONCE(c->raw_seq, c->raw_seq + 1);
+		wake_up_interruptible(&sim_raw_wait);
+	} else if (c->echo) {
+		sim_chan_echo(c);
+	} else if (c->ic) {
+		sim_chan_ic_read(c);
+	}
+	mutex_unlock(&sim_chan_lock);
+}
+
+/*
+ * ic.c's way into a channel: one in-band packet carrying @payload (@len
+ * bytes) with transaction id @trans_id, into the guest's receive ring of
+ * the channel @relid as it was opened the @gen-th time.  -ENOTCONN when
+ * that channel is gone (closed, or closed and opened again) or a raw
+ * endpoint plays the host; -EAGAIN when the ring has no room now.
+ */
+int sim_chan_send_inband(u32 relid, u64 gen, const void *payload, u32 len, u64 trans_id)
+{
+	struct hvis_pkt_desc *d;
+	u32 total = sizeof(*d) + ALIGN(len, 8);
+	struct sim_chan *c;
+	bool signal;
+	int ret;
+
+	if (!relid || relid > SIM_MAX_OFFERS)
+		return -EINVAL;
+	mutex_lock(&sim_chan_lock);
+	c = &sim_chans[relid - 1];
+	if (!c->open || c->gen != gen || c->raw) {
+		ret = -ENOTCONN;
+		goto out;
+	}
+	/* c->buf holds the whole GPADL, so anything that fits a ring fits it. */
+	if (total + HVIS_PKT_TRAILER >= c->to_guest.size || total / 8 > U16_MAX) {
+		ret = -EMSGSIZE;
+		goto out;
+	}
+	d = (struct hvis_pkt_desc *)c->buf;
+	memset(d, 0, total);
+	d->type = HVIS_PKT_DATA_INBAND;
+	d->offset8 = sizeof(*d) / 8;
+	d->len8 = total / 8;
+	d->trans_id = trans_id;
+	memcpy(c->buf + sizeof(*d), payload, len);
+	ret = sim_ring_write(&c->to_guest, c->buf, total, &signal);
+	if (!ret && signal)
+		sim_signal_guest(relid, c->target_vp);
+out:
+	mutex_unlock(&sim_chan_lock);
+	return ret;
 }
 
 /*
@@ -525,6 +677,7 @@ void sim_chan_reset(void)
 		sim_chan_close(&sim_chans[i]);
 	list_for_each_entry_safe(g, tmp, &sim_gpadls, node)
 		sim_gpadl_free(g);
+	sim_ic_reset();
 	mutex_unlock(&sim_chan_lock);
 }
 
@@ -597,27 +750,20 @@ static long sim_raw_ioctl(struct file *file, unsigned int cmd, unsigned long arg
 /* One packet from the guest's send ring, or -EAGAIN. Under sim_chan_lock. */
 static ssize_t sim_raw_take(struct sim_chan *c, char __user *ubuf, size_t len)
 {
-	struct sim_ring *in = &c->from_guest;
 	struct hvis_pkt_desc d;
-	u32 w, rd, total;
+	u32 rd, total;
+	int ret;
 
-	w = READ_ONCE(in->ctl->write_index);
-	rd = READ_ONCE(in->ctl->read_index);
-	if (w >= in->size || rd >= in->size || (w | rd) & 7)
-		return -EIO;
-	if (w == rd)
-		return -EAGAIN;
-	virt_rmb();	/* the packet after the index that published it */
-	sim_ring_get(in, rd, &d, sizeof(d));
-	total = d.len8 * 8;
-	if (total < sizeof(d) || total + HVIS_PKT_TRAILER > sim_ring_used(in, w, rd))
-		return -EIO;
+	ret = sim_ring_peek(&c->from_guest, &d, &rd, &total);
+	if (ret)
+		return ret;
 	if (len < total)
 		return -EMSGSIZE;
-	sim_ring_get(in, rd, c->buf, total);
+	sim_ring_get(&c->from_guest, rd, c->buf, total);
 	if (copy_to_user(ubuf, c->buf, total))
 		return -EFAULT;
-	WRITE_ONCE(in->ctl->read_index, (rd + total + HVIS_PKT_TRAILER) % in->size);
+	if (sim_ring_consume(&c->from_guest, rd, total))
+		sim_signal_guest(c->relid, c->target_vp);
 	return total;
 }
 
@@ -648,12 +794,10 @@ static ssize_t sim_raw_write(struct file *file, const char __user *ubuf, size_t 
 			     loff_t *ppos)
 {
 	struct sim_raw *r = file->private_data;
-	struct sim_ring *out;
 	struct sim_chan *c;
-	u32 ow, ord;
-	u64 trailer;
 	bool signal;
 	ssize_t ret = len;
+	int err;
 
 	if (len < sizeof(struct hvis_pkt_desc) || len % 8 || len > SIM_GPADL_MAX_PAGES * PAGE_SIZE)
 		return -EINVAL;
@@ -663,28 +807,19 @@ static ssize_t sim_raw_write(struct file *file, const char __user *ubuf, size_t 
 		ret = -ENOTCONN;
 		goto out;
 	}
-	out = &c->to_guest;
-	ow = READ_ONCE(out->ctl->write_index);
-	ord = READ_ONCE(out->ctl->read_index);
-	if (ow >= out->size || ord >= out->size || (ow | ord) & 7) {
-		ret = -EIO;
-		goto out;
-	}
-	if (out->size - sim_ring_used(out, ow, ord) <= len + HVIS_PKT_TRAILER) {
-		ret = -EAGAIN;
+	if (len + HVIS_PKT_TRAILER >= c->to_guest.size) {
+		ret = -EAGAIN;	/* larger than the ring (and c->buf): never fits */
 		goto out;
 	}
 	if (copy_from_user(c->buf, ubuf, len)) {
 		ret = -EFAULT;
 		goto out;
 	}
-	sim_ring_put(out, ow, c->buf, len);
-	trailer = (u64)ow << 32;
-	sim_ring_put(out, (ow + len) % out->size, &trailer, sizeof(trailer));
-	virt_mb();	/* the packet before the index that publishes it */
-	WRITE_ONCE(out->ctl->write_index, (ow + len + HVIS_PKT_TRAILER) % out->size);
-	virt_mb();	/* the index before looking at the guest's state */
-	signal = !READ_ONCE(out->ctl->interrupt_mask) && READ_ONCE(out->ctl->read_index) == ow;
+	err = sim_ring_write(&c->to_guest, c->buf, len, &signal);
+	if (err) {
+		ret = err;
+		goto out;
+	}
 	if (signal)
 		sim_signal_guest(c->relid, c->target_vp);
 	sim_log("H->G raw packet of %zu bytes on relid %u", len, c->relid);
@@ -735,7 +870,7 @@ int sim_chan_init(void)
 	if (!sim_chans)
 		return -ENOMEM;
 	for (i = 0; i < SIM_MAX_OFFERS; i++)
-		INIT_WORK(&sim_chans[i].work, sim_chan_echo);
+		INIT_WORK(&sim_chans[i].work, sim_chan_work);
 	return 0;
 }
 

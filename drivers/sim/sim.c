@@ -8,7 +8,8 @@
  * is raised as an irq_work so the guest's handler runs in hard interrupt
  * context.  Behind that, this module plays the host: a profile fixes which
  * VMBus versions it accepts, it answers INITIATE_CONTACT, sends offers on
- * REQUESTOFFERS, and honours UNLOAD and RELID_RELEASED.
+ * REQUESTOFFERS, and honours UNLOAD and RELID_RELEASED.  chan.c plays the
+ * channels, ic.c the host side of the integration services.
  *
  * Host-to-guest messages obey the SynIC rules: one message per slot, the
  * next one only once the guest has emptied the slot, msg_pending set in the
@@ -30,6 +31,7 @@
 #include <hvis/tlfs.h>
 #include <hvis/vmbus_wire.h>
 
+#include "ic_versions.h"
 #include "sim.h"
 
 static char *profile = "WS2022";
@@ -78,33 +80,6 @@ static const u32 sim_known_versions[] = {
 	HVIS_VMBUS_WIN10, HVIS_VMBUS_WIN10_V4_1, HVIS_VMBUS_WIN10_V5,
 	HVIS_VMBUS_WIN10_V5_1, HVIS_VMBUS_WIN10_V5_2, HVIS_VMBUS_WIN10_V5_3,
 	HVIS_VMBUS_V6_0,
-};
-
-struct sim_ic {
-	const char *name;
-	guid_t class_id;
-	guid_t instance_id;
-};
-
-static const struct sim_ic sim_ics[] = {
-	{ "Heartbeat",
-	  GUID_INIT(0x57164f39, 0x9115, 0x4e78, 0xab, 0x55, 0x38, 0x2f, 0x3b, 0xd5, 0x42, 0x2d),
-	  GUID_INIT(0xfd149e91, 0x82e0, 0x4a7d, 0xaf, 0xa6, 0x2a, 0x41, 0x66, 0xcb, 0xd7, 0xc0) },
-	{ "Key-Value Pair Exchange",
-	  GUID_INIT(0xa9a0f4e7, 0x5a45, 0x4d96, 0xb8, 0x27, 0x8a, 0x84, 0x1e, 0x8c, 0x03, 0xe6),
-	  GUID_INIT(0x242ff919, 0x07db, 0x4180, 0x9c, 0x2e, 0xb8, 0x6c, 0xb6, 0x8c, 0x8c, 0x55) },
-	{ "Shutdown",
-	  GUID_INIT(0x0e0b6031, 0x5213, 0x4934, 0x81, 0x8b, 0x38, 0xd9, 0x0c, 0xed, 0x39, 0xdb),
-	  GUID_INIT(0xb6650ff7, 0x33bc, 0x4840, 0x80, 0x48, 0xe0, 0x67, 0x67, 0x86, 0xf3, 0x93) },
-	{ "Time Synchronization",
-	  GUID_INIT(0x9527e630, 0xd0ae, 0x497b, 0xad, 0xce, 0xe8, 0x0a, 0xb0, 0x17, 0x5c, 0xaf),
-	  GUID_INIT(0x2dd1ce17, 0x079e, 0x403c, 0xb3, 0x52, 0xa1, 0x92, 0x1e, 0xe2, 0x07, 0xee) },
-	{ "VSS",
-	  GUID_INIT(0x35fa2e29, 0xea23, 0x4236, 0x96, 0xae, 0x3a, 0x6e, 0xba, 0xcb, 0xa4, 0x40),
-	  GUID_INIT(0x2450ee40, 0x33bf, 0x4fbd, 0x89, 0x2e, 0x9f, 0xb0, 0x6e, 0x92, 0x14, 0xcf) },
-	{ "Guest Service Interface",
-	  GUID_INIT(0x34d14be3, 0xdee4, 0x41c8, 0x9a, 0xe7, 0x6b, 0x17, 0x49, 0x77, 0xc1, 0x92),
-	  GUID_INIT(0xeb765408, 0x105f, 0x49b6, 0xb4, 0xaa, 0xc1, 0x23, 0xb6, 0x4d, 0x17, 0xd4) },
 };
 
 /* The class of the extra test offers (not a Hyper-V class). */
@@ -300,6 +275,20 @@ void sim_send(const void *msg, u32 len)
 
 /* --- the hypervisor ABI ------------------------------------------------------ */
 
+/*
+ * The partition reference counter: 100 ns units of the boot-time clock.
+ * Hyper-V starts it when it creates the partition, a while before the
+ * guest boots; here an hour before, so that a host can stamp a time sample
+ * as taken before the guest's boot (icbad timesync stale) without going
+ * below zero.
+ */
+#define SIM_REF_HEAD_START	(3600ULL * 10000000)
+
+u64 sim_ref_now(void)
+{
+	return div_u64(ktime_get_boottime_ns(), 100) + SIM_REF_HEAD_START;
+}
+
 static u64 sim_get_msr(u32 msr)
 {
 	struct sim_vp *v = &sim_vps[raw_smp_processor_id()];
@@ -321,6 +310,8 @@ static u64 sim_get_msr(u32 msr)
 		return v->simp;
 	case HVIS_MSR_EOM:
 		return 0;
+	case HVIS_MSR_TIME_REF_COUNT:
+		return sim_ref_now();
 	}
 	if (msr >= HVIS_MSR_SINT0 && msr < HVIS_MSR_SINT(HVIS_SINT_COUNT))
 		return v->sint[msr - HVIS_MSR_SINT0];
@@ -484,6 +475,11 @@ bool sim_relid_offered(u32 relid, const guid_t **class_id)
 u32 sim_version(void)
 {
 	return READ_ONCE(sim.version);
+}
+
+const char *sim_profile_name(void)
+{
+	return READ_ONCE(sim.prof)->name;
 }
 
 /*
@@ -705,6 +701,20 @@ static struct sim_offer *sim_add_offer(const guid_t *class_id, const guid_t *ins
 	return so;
 }
 
+/* A new primary channel, offered at once if a guest is connected: its relid. */
+int sim_offer_add(const guid_t *class_id, const guid_t *instance_id)
+{
+	struct sim_offer *so = sim_add_offer(class_id, instance_id, 0, 0);
+
+	if (!so)
+		return -ENOSPC;
+	if (sim.version) {
+		so->state = SIM_OFFERED;
+		sim_send_offer(so, sizeof(so->offer));
+	}
+	return so->offer.child_relid;
+}
+
 static int sim_offers_show(struct seq_file *s, void *unused)
 {
 	unsigned int i;
@@ -744,6 +754,10 @@ static int sim_guid_parse(const char *s, guid_t *g)
  *   stall 0|1               stop taking posted messages off the queue
  *   corrupt RELID KIND      damage an open channel's ring (index, misaligned,
  *                           desc, big)
+ *   enable|disable SERVICE  offer an integration service again, or rescind it
+ *   shutdown FLAGS          } the integration services' commands, see
+ *   time sync|sample [S]    } sim_ic_command() in ic.c; they wait for the
+ *   icbad SERVICE KIND      } guest, so they run without sim_host_mutex
  * relid= may name a slot in use or out of range and size= may cut the
  * offer short: they exist to send the guest what a broken host would.
  */
@@ -790,10 +804,33 @@ static int sim_cmd_offer(char *args)
 	return 0;
 }
 
+/* Take offer @relid back (a relid the host does not track is sent anyway). */
+int sim_offer_rescind(u32 relid)
+{
+	struct hvis_chanmsg_relid msg = {
+		.hdr.msgtype = HVIS_CHANMSG_RESCIND_CHANNELOFFER,
+		.child_relid = relid,
+	};
+	struct sim_offer *so = relid && relid <= SIM_MAX_OFFERS ? &sim.offers[relid - 1] : NULL;
+
+	if (so && so->state == SIM_READY) {
+		so->state = SIM_FREE;	/* never offered: nothing to tell the guest */
+		return 0;
+	}
+	if (so && so->state == SIM_OFFERED)
+		so->state = SIM_RESCINDED;
+	else if (so && so->state == SIM_REFUSED)
+		so->state = SIM_FREE;
+	if (!sim.version)
+		return so ? 0 : -ENOENT;
+	sim_send(&msg, sizeof(msg));
+	sim_log("H->G RESCIND_CHANNELOFFER relid=%u", relid);
+	return 0;
+}
+
 /* RELID, or the instance GUID of a primary channel. */
 static int sim_cmd_rescind(char *args)
 {
-	struct hvis_chanmsg_relid msg = { .hdr.msgtype = HVIS_CHANMSG_RESCIND_CHANNELOFFER };
 	struct sim_offer *so;
 	unsigned int relid, i;
 	guid_t inst;
@@ -813,21 +850,7 @@ static int sim_cmd_rescind(char *args)
 	} else if (kstrtouint(args, 0, &relid)) {
 		return -EINVAL;
 	}
-	msg.child_relid = relid;
-	so = relid && relid <= SIM_MAX_OFFERS ? &sim.offers[relid - 1] : NULL;
-	if (so && so->state == SIM_READY) {
-		so->state = SIM_FREE;	/* never offered: nothing to tell the guest */
-		return 0;
-	}
-	if (so && so->state == SIM_OFFERED)
-		so->state = SIM_RESCINDED;
-	else if (so && so->state == SIM_REFUSED)
-		so->state = SIM_FREE;
-	if (!sim.version)
-		return so ? 0 : -ENOENT;
-	sim_send(&msg, sizeof(msg));
-	sim_log("H->G RESCIND_CHANNELOFFER relid=%u", relid);
-	return 0;
+	return sim_offer_rescind(relid);
 }
 
 static int sim_cmd_profile(char *args)
@@ -907,6 +930,10 @@ static ssize_t sim_ctl_write(struct file *file, const char __user *ubuf, size_t 
 	args = strim(buf);
 	cmd = strsep(&args, " ");
 
+	if (!strcmp(cmd, "shutdown") || !strcmp(cmd, "time") || !strcmp(cmd, "icbad")) {
+		ret = sim_ic_command(cmd, args);
+		goto out;
+	}
 	mutex_lock(&sim_host_mutex);
 	if (!strcmp(cmd, "offer"))
 		ret = sim_cmd_offer(args);
@@ -922,9 +949,12 @@ static ssize_t sim_ctl_write(struct file *file, const char __user *ubuf, size_t 
 		ret = sim_cmd_corrupt(args);
 	else if (!strcmp(cmd, "stall"))
 		ret = args ? sim_cmd_stall(args) : -EINVAL;
+	else if (!strcmp(cmd, "enable") || !strcmp(cmd, "disable"))
+		ret = args ? sim_ic_enable(args, cmd[0] == 'e') : -EINVAL;
 	else
 		ret = -EINVAL;
 	mutex_unlock(&sim_host_mutex);
+out:
 	kfree(buf);
 	return ret ? ret : len;
 }
@@ -962,7 +992,7 @@ DEFINE_SHOW_ATTRIBUTE(sim_log);
 
 static int __init hvis_sim_init(void)
 {
-	unsigned int i, cpu;
+	unsigned int i, cpu, nr_ics;
 	int ret = -ENOMEM;
 
 	for (i = 0; i < ARRAY_SIZE(sim_profiles); i++)
@@ -972,8 +1002,8 @@ static int __init hvis_sim_init(void)
 		pr_err("unknown host profile \"%s\"\n", profile);
 		return -EINVAL;
 	}
-	if (extra_offers > SIM_MAX_OFFERS - ARRAY_SIZE(sim_ics)) {
-		pr_err("extra_offers: at most %zu\n", SIM_MAX_OFFERS - ARRAY_SIZE(sim_ics));
+	if (extra_offers > SIM_MAX_OFFERS - SIM_IC_COUNT) {
+		pr_err("extra_offers: at most %u\n", SIM_MAX_OFFERS - SIM_IC_COUNT);
 		return -EINVAL;
 	}
 	if (extra_offers > 0xffff) {
@@ -997,11 +1027,15 @@ static int __init hvis_sim_init(void)
 		sim_vps[cpu].csd.func = sim_csd_fn;
 	}
 
-	ret = sim_chan_init();
+	ret = sim_ic_init();
 	if (ret)
 		goto err;
-	for (i = 0; ics && i < ARRAY_SIZE(sim_ics); i++)
-		sim_add_offer(&sim_ics[i].class_id, &sim_ics[i].instance_id, 0, 0);
+	ret = sim_chan_init();
+	if (ret) {
+		sim_ic_exit();
+		goto err;
+	}
+	nr_ics = ics ? sim_ic_offer_all() : 0;
 	for (i = 0; i < extra_offers; i++) {
 		guid_t inst = GUID_INIT(0x6876ab5f, 0, 0, 0, 0, 0, 0, 0, 0, i >> 8, i & 0xff);
 
@@ -1013,10 +1047,10 @@ static int __init hvis_sim_init(void)
 	debugfs_create_file("offers", 0400, sim_debugfs, NULL, &sim_offers_fops);
 	debugfs_create_file("ctl", 0200, sim_debugfs, NULL, &sim_ctl_fops);
 	sim_chan_debugfs(sim_debugfs);
+	sim_ic_debugfs(sim_debugfs);
 	pr_info("simulated Hyper-V host up: profile %s (VMBus up to %u.%u), %u offers\n",
 		sim.prof->name, HVIS_VMBUS_MAJOR(sim.prof->max_version),
-		HVIS_VMBUS_MINOR(sim.prof->max_version),
-		(ics ? (unsigned int)ARRAY_SIZE(sim_ics) : 0) + extra_offers);
+		HVIS_VMBUS_MINOR(sim.prof->max_version), nr_ics + extra_offers);
 	return 0;
 
 err:
@@ -1033,6 +1067,8 @@ static void __exit hvis_sim_exit(void)
 
 	debugfs_remove_recursive(sim_debugfs);
 	cancel_work_sync(&sim_host_work);
+	/* The services' works first: they send through chan.c's channels. */
+	sim_ic_exit();
 	sim_chan_exit();
 	list_for_each_entry_safe(m, tmp, &sim.to_guest, node)
 		kfree(m);

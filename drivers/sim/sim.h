@@ -21,6 +21,11 @@ void sim_send(const void *msg, u32 len);
 bool sim_relid_offered(u32 relid, const guid_t **class_id);
 u32 sim_version(void);
 void sim_signal_guest(u32 relid, u32 vp);
+u64 sim_ref_now(void);
+const char *sim_profile_name(void);
+/* Under sim_host_mutex (ic.c's enable and disable). */
+int sim_offer_add(const guid_t *class_id, const guid_t *instance_id);
+int sim_offer_rescind(u32 relid);
 
 /* chan.c: GPADLs, open channels, the echo device. */
 int sim_chan_init(void);
@@ -31,7 +36,25 @@ u64 sim_chan_signal_event(u64 input);
 bool sim_chan_is_open(u32 relid);
 unsigned int sim_chan_gpadl_count(void);
 int sim_chan_corrupt(u32 relid, const char *kind);
+int sim_chan_send_inband(u32 relid, u64 gen, const void *payload, u32 len, u64 trans_id);
 struct dentry;
 void sim_chan_debugfs(struct dentry *dir);
+
+/*
+ * ic.c: the host side of the integration services.  chan.c calls the
+ * channel hooks (opened, closed, reset, received) with sim_chan_lock held;
+ * enable runs under sim_host_mutex, command without it (it may block).
+ */
+int sim_ic_init(void);
+void sim_ic_exit(void);
+unsigned int sim_ic_offer_all(void);
+bool sim_ic_opened(u32 relid, u64 gen, const guid_t *class_id);
+void sim_ic_closed(u32 relid, u64 gen);
+void sim_ic_reset(void);
+void sim_ic_received(u32 relid, u64 gen, const struct hvis_pkt_desc *d, const void *payload,
+		     u32 len);
+int sim_ic_enable(const char *name, bool on);
+int sim_ic_command(const char *cmd, char *args);
+void sim_ic_debugfs(struct dentry *dir);
 
 #endif /* _HVIS_SIM_H */

@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The integration-component versions a simulated host offers in NEGOTIATE,
+ * per host profile: framework versions, and message versions per service,
+ * each list in ascending order as a host sends them.
+ *
+ * These per-generation lists are our inference from the version constants
+ * known for Windows hosts (the versions a generation first spoke), not a
+ * documented table: Microsoft publishes the constants, not which host
+ * offers which.  VSS and Guest Service Interface have no host logic in the
+ * simulator yet, so they offer nothing and are never negotiated.
+ *
+ * Self-contained on purpose: the simulator and the KUnit suites both
+ * include it.
+ */
+#ifndef _HVIS_SIM_IC_VERSIONS_H
+#define _HVIS_SIM_IC_VERSIONS_H
+
+#include <linux/compiler.h>
+#include <linux/kernel.h>
+#include <linux/string.h>
+#include <linux/types.h>
+
+#include <hvis/ic_wire.h>
+
+/* The six util services, in the order the host offers them. */
+enum sim_ic_id {
+	SIM_IC_HEARTBEAT,
+	SIM_IC_KVP,
+	SIM_IC_SHUTDOWN,
+	SIM_IC_TIMESYNC,
+	SIM_IC_VSS,
+	SIM_IC_FCOPY,
+	SIM_IC_COUNT
+};
+
+#define SIM_IC_MAX_VERSIONS	4
+
+struct sim_ic_version_list {
+	unsigned int count;
+	struct hvis_ic_version v[SIM_IC_MAX_VERSIONS];
+};
+
+struct sim_ic_profile_versions {
+	const char *profile;		/* as the sim's profile= parameter names it */
+	struct sim_ic_version_list framework;
+	struct sim_ic_version_list message[SIM_IC_COUNT];
+};
+
+#define SIM_ICV(maj, min)	{ .major = (maj), .minor = (min) }
+#define SIM_ICL(...)							\
+	{								\
+		.count = sizeof((struct hvis_ic_version[]){ __VA_ARGS__ }) /	\
+			 sizeof(struct hvis_ic_version),		\
+		.v = { __VA_ARGS__ },					\
+	}
+
+/* One list per service and host generation that changed it. */
+#define SIM_ICL_1	SIM_ICL(SIM_ICV(1, 0))
+#define SIM_ICL_1_3	SIM_ICL(SIM_ICV(1, 0), SIM_ICV(3, 0))
+#define SIM_ICL_HB_2022	SIM_ICL(SIM_ICV(1, 0), SIM_ICV(3, 0), SIM_ICV(3, 1))
+#define SIM_ICL_SD_2016	SIM_ICL(SIM_ICV(1, 0), SIM_ICV(3, 0), SIM_ICV(3, 1))
+#define SIM_ICL_SD_2019	SIM_ICL(SIM_ICV(1, 0), SIM_ICV(3, 0), SIM_ICV(3, 1), SIM_ICV(3, 2))
+#define SIM_ICL_TS_2016	SIM_ICL(SIM_ICV(1, 0), SIM_ICV(3, 0), SIM_ICV(4, 0))
+#define SIM_ICL_KVP_2016 SIM_ICL(SIM_ICV(3, 0), SIM_ICV(4, 0), SIM_ICV(5, 0))
+
+#define SIM_IC_PROFILE(name, fw, hb, kvp, sd, ts)			\
+	{								\
+		.profile = (name),					\
+		.framework = fw,					\
+		.message = {						\
+			[SIM_IC_HEARTBEAT] = hb,			\
+			[SIM_IC_KVP] = kvp,				\
+			[SIM_IC_SHUTDOWN] = sd,				\
+			[SIM_IC_TIMESYNC] = ts,				\
+		},							\
+	}
+
+static const struct sim_ic_profile_versions sim_ic_versions[] __maybe_unused = {
+	SIM_IC_PROFILE("WS2008", SIM_ICL_1, SIM_ICL_1, SIM_ICL_1, SIM_ICL_1, SIM_ICL_1),
+	SIM_IC_PROFILE("WS2008R2", SIM_ICL_1_3, SIM_ICL_1_3, SIM_ICL_1_3, SIM_ICL_1_3,
+		       SIM_ICL_1_3),
+	SIM_IC_PROFILE("WS2012", SIM_ICL_1_3, SIM_ICL_1_3, SIM_ICL_1_3, SIM_ICL_1_3,
+		       SIM_ICL_1_3),
+	SIM_IC_PROFILE("WS2012R2", SIM_ICL_1_3, SIM_ICL_1_3, SIM_ICL_1_3, SIM_ICL_1_3,
+		       SIM_ICL_1_3),
+	SIM_IC_PROFILE("WS2016", SIM_ICL_1_3, SIM_ICL_1_3, SIM_ICL_KVP_2016, SIM_ICL_SD_2016,
+		       SIM_ICL_TS_2016),
+	SIM_IC_PROFILE("4.1", SIM_ICL_1_3, SIM_ICL_1_3, SIM_ICL_KVP_2016, SIM_ICL_SD_2016,
+		       SIM_ICL_TS_2016),
+	SIM_IC_PROFILE("5.0", SIM_ICL_1_3, SIM_ICL_1_3, SIM_ICL_KVP_2016, SIM_ICL_SD_2016,
+		       SIM_ICL_TS_2016),
+	SIM_IC_PROFILE("5.1", SIM_ICL_1_3, SIM_ICL_1_3, SIM_ICL_KVP_2016, SIM_ICL_SD_2016,
+		       SIM_ICL_TS_2016),
+	SIM_IC_PROFILE("WS2019", SIM_ICL_1_3, SIM_ICL_1_3, SIM_ICL_KVP_2016, SIM_ICL_SD_2019,
+		       SIM_ICL_TS_2016),
+	SIM_IC_PROFILE("WS2022", SIM_ICL_1_3, SIM_ICL_HB_2022, SIM_ICL_KVP_2016,
+		       SIM_ICL_SD_2019, SIM_ICL_TS_2016),
+	SIM_IC_PROFILE("6.0", SIM_ICL_1_3, SIM_ICL_HB_2022, SIM_ICL_KVP_2016,
+		       SIM_ICL_SD_2019, SIM_ICL_TS_2016),
+};
+
+#undef SIM_IC_PROFILE
+#undef SIM_ICL_KVP_2016
+#undef SIM_ICL_TS_2016
+#undef SIM_ICL_SD_2019
+#undef SIM_ICL_SD_2016
+#undef SIM_ICL_HB_2022
+#undef SIM_ICL_1_3
+#undef SIM_ICL_1
+#undef SIM_ICL
+#undef SIM_ICV
+
+/* The lists of host profile @profile, or NULL for a name not in the table. */
+static inline const struct sim_ic_profile_versions *sim_ic_versions_of(const char *profile)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(sim_ic_versions); i++)
+		if (!strcmp(sim_ic_versions[i].profile, profile))
+			return &sim_ic_versions[i];
+	return NULL;
+}
+
+#endif /* _HVIS_SIM_IC_VERSIONS_H */

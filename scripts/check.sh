@@ -130,12 +130,37 @@ fi
 stage "userspace unit tests"
 run_lines unit tests/unit/run.sh
 
+# in_order FILE PATTERN...: the patterns match lines of FILE in this order.
+in_order() {
+	local f=$1 p line=0 n
+	shift
+	for p in "$@"; do
+		n=$(tail -n +$((line + 1)) "$f" | grep -n -m1 -E "$p" | cut -d: -f1)
+		[ -n "$n" ] || return 1
+		line=$((line + n))
+	done
+}
+
 stage "VM scenarios"
 for k in $ks; do
 	case $k in 5.10 | 6.1 | 6.12 | debug) ;; *) continue ;; esac
 	[ -d "build/$k/src" ] || { record FAIL "vm/$k (modules did not build)"; continue; }
-	run_lines "vm/$k" tests/vm/run.sh "$k"
+	# The run ends with the host shutting the guest down.
+	run_lines "vm/$k" tests/vm/run.sh "$k" @all ic_poweroff
 	echo "   $k: VM run $(cat "build/vm/$k/seconds" 2>/dev/null)s"
+	if in_order "build/vm/$k/console.log" 'the host asked for a poweroff' \
+		'init: orderly poweroff requested' 'reboot: Power down'; then
+		record PASS "ic/$k/host-shutdown-powers-off"
+	else
+		record FAIL "ic/$k/host-shutdown-powers-off (see build/vm/$k/console.log)"
+	fi
+	run_lines "vm/$k-reboot" tests/vm/run.sh -o "build/vm/$k-reboot" "$k" ic_reboot
+	if in_order "build/vm/$k-reboot/console.log" 'the host asked for a reboot' \
+		'init: orderly reboot requested' 'reboot: Restarting system'; then
+		record PASS "ic/$k/host-restart-reboots"
+	else
+		record FAIL "ic/$k/host-restart-reboots (see build/vm/$k-reboot/console.log)"
+	fi
 done
 
 case " $ks " in *" debug "*)
@@ -148,7 +173,7 @@ case " $ks " in *" debug "*)
 	tests/vm/run.sh -x -o build/vm/selftest debug harness_warn >"$log" 2>&1
 	rc=$?
 	# The scenario itself says pass; only the harness can catch the WARN.
-	if [ $rc != 0 ] && grep -q '^FAIL vm/debug/guest-health.*WARNING' "$log"; then
+	if [ $rc != 0 ] && grep -q '^FAIL vm/selftest/guest-health.*WARNING' "$log"; then
 		record PASS "harness/catches-a-WARN"
 	else
 		record FAIL "harness/catches-a-WARN (run.sh exit $rc, see $log)"
@@ -156,16 +181,6 @@ case " $ks " in *" debug "*)
 	;;
 esac
 
-# in_order FILE PATTERN...: the patterns match lines of FILE in this order.
-in_order() {
-	local f=$1 p line=0 n
-	shift
-	for p in "$@"; do
-		n=$(tail -n +$((line + 1)) "$f" | grep -n -m1 -E "$p" | cut -d: -f1)
-		[ -n "$n" ] || return 1
-		line=$((line + n))
-	done
-}
 
 # Runs that end the VM on purpose: UNLOAD must still reach the host.
 case " $ks " in *" 6.1 "*)

@@ -67,3 +67,58 @@ ndevices_is() {
 sim_stat() {
 	hvsim profile | tr ' ' '\n' | sed -n "/^$1\$/{n;p;}"
 }
+
+# --- integration services ---------------------------------------------------
+
+IC_MODULES="hvis_ic hvis_heartbeat hvis_shutdown hvis_timesync"
+
+# ic_up [SIM_PARAMS...]: the simulator, the core and the service drivers.
+ic_up() {
+	hvis_insmod hvis_sim "$@" || fail "insmod hvis_sim: $INSMOD_OUT"
+	hvis_insmod hvis_vmbus || fail "insmod hvis_vmbus: $INSMOD_OUT"
+	for m in $IC_MODULES; do
+		hvis_insmod "$m" || fail "insmod $m: $INSMOD_OUT"
+	done
+}
+
+# ic_down: everything ic_up loaded, users first.
+ic_down() {
+	for m in hvis_timesync hvis_shutdown hvis_heartbeat hvis_ic hvis_vmbus hvis_sim; do
+		rmmod "$m" || fail "rmmod $m"
+	done
+}
+
+# ic_host NAME FIELD: what the host shows for a service (hvsim's source):
+# FIELD is enabled, primary, secondary, fw, msg, relid, sent, answered, bad.
+ic_host() {
+	awk -F '\t' -v n="$1" -v f="$2" '
+		BEGIN { split("name enabled primary secondary fw msg relid sent answered bad", k, " ")
+			for (i in k) col[k[i]] = i }
+		$1 == n { print $col[f] }' /sys/kernel/debug/hvis_sim/ics
+}
+
+# ic_host_is NAME FIELD VALUE
+ic_host_is() {
+	[ "$(ic_host "$1" "$2")" = "$3" ]
+}
+
+# ic_dev DRIVER: the sysfs directory of the device a service driver is bound to.
+ic_dev() {
+	local d
+	for d in /sys/bus/vmbus/drivers/"$1"/*-*; do
+		[ -d "$d" ] && { echo "$d"; return 0; }
+	done
+	return 1
+}
+
+# ic_guest DRIVER ATTR: the guest's own view, ic/ATTR of that device.
+ic_guest() {
+	local d
+	d=$(ic_dev "$1") || return 1
+	cat "$d/ic/$2"
+}
+
+# ic_ok NAME: the host sees the service OK.
+ic_ok() {
+	ic_host_is "$1" primary OK
+}

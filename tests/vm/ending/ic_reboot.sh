@@ -1,0 +1,10 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# The host restarts the guest (forced): the guest answers, then reboots the
+# orderly way (the kernel runs /sbin/reboot).  Ends the VM: run it last.
+ic_up
+wait_for 20 ic_ok Shutdown || fail "shutdown never OK: $(ic_host Shutdown primary)"
+echo reboot >/tmp/expect-orderly
+hvsim shutdown --reboot --force || fail "hvsim shutdown --reboot --force"
+sleep 60
+fail "still running 60 s after the host asked for a reboot"

@@ -17,7 +17,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
-timeout=${VM_TIMEOUT:-600}
+timeout=${VM_TIMEOUT:-}
 out=
 selftest=0
 while getopts o:t:x opt; do
@@ -33,6 +33,8 @@ shift $((OPTIND - 1))
 kname=$1
 shift
 eval "$("$top/scripts/kernels.sh" env "$kname")"
+# The debug kernel (KASAN, lockdep, kmemleak under TCG) runs 3-4 times slower.
+[ -n "$timeout" ] || { [ "$kname" = debug ] && timeout=1500 || timeout=600; }
 [ -n "$VMLINUZ" ] || { echo "run.sh: kernel $kname is not bootable" >&2; exit 2; }
 out=$(realpath -m "${out:-$top/build/vm/$kname}")
 mods=${HVIS_VM_MODS:-$top/build/$kname/src}

@@ -60,8 +60,22 @@ static u32 hvis_ic_on_negotiate(struct hvis_ic *ic, u32 len)
 	return ((struct hvis_ic_msg *)ic->buf)->ic.status;
 }
 
-/* One packet of @len bytes in ic->buf: check it, act on it, answer it. */
-static void hvis_ic_one(struct hvis_ic *ic, struct hvis_channel *ch, u32 len, u64 trans_id)
+/* Send ic->buf back as the answer. Under ic->io. */
+static void hvis_ic_answer(struct hvis_ic *ic, u32 len, u64 trans_id, u32 status,
+			   bool handled)
+{
+	struct hvis_ic_msg *m = (void *)ic->buf;
+
+	m->ic.status = status;
+	m->ic.flags = HVIS_IC_FLAG_TRANSACTION | HVIS_IC_FLAG_RESPONSE;
+	if (hvis_channel_send(ic->dev->channel, ic->buf, len, trans_id, false))
+		hvis_ic_error(ic, "answer of %u bytes could not be sent", len);
+	else if (handled && ic->svc->answered)
+		ic->svc->answered(ic, status);
+}
+
+/* One packet of @len bytes in ic->buf: check it, act on it, answer it. Under ic->io. */
+static void hvis_ic_one(struct hvis_ic *ic, u32 len, u64 trans_id)
 {
 	const struct hvis_ic_service *svc = ic->svc;
 	struct hvis_ic_msg *m = (void *)ic->buf;
@@ -94,14 +108,15 @@ static void hvis_ic_one(struct hvis_ic *ic, struct hvis_channel *ch, u32 len, u6
 		mutex_lock(&ic->lock);
 		ic->messages++;
 		mutex_unlock(&ic->lock);
+		if (status == HVIS_IC_PENDING) {
+			/* Answered later, by hvis_ic_complete(); read nothing until then. */
+			ic->pending = true;
+			ic->pending_len = len;
+			ic->pending_trans_id = trans_id;
+			return;
+		}
 	}
-
-	m->ic.status = status;
-	m->ic.flags = HVIS_IC_FLAG_TRANSACTION | HVIS_IC_FLAG_RESPONSE;
-	if (hvis_channel_send(ch, ic->buf, len, trans_id, false))
-		hvis_ic_error(ic, "answer of %u bytes could not be sent", len);
-	else if (handled && svc->answered)
-		svc->answered(ic, status);
+	hvis_ic_answer(ic, len, trans_id, status, handled);
 }
 
 static void hvis_ic_onchannel(struct hvis_channel *ch, void *ctx)
@@ -111,22 +126,54 @@ static void hvis_ic_onchannel(struct hvis_channel *ch, void *ctx)
 	u32 len;
 	int ret;
 
-	for (;;) {
+	mutex_lock(&ic->io);
+	/* The host sends one transaction at a time; a pending one holds the rest. */
+	while (!ic->pending) {
 		ret = hvis_channel_recv(ch, ic->buf, ic->svc->max_packet, &len, &trans_id);
 		if (ret == -EAGAIN || ret == -EIO)
-			return;	/* empty, or broken (the core said so) */
+			break;	/* empty, or broken (the core said so) */
 		if (ret == -ENOBUFS) {
 			hvis_ic_error(ic, "packet of %u bytes dropped: larger than %u", len,
 				      ic->svc->max_packet);
 			if (hvis_channel_skip(ch))
-				return;
+				break;
 			continue;
 		}
 		if (ret)
 			continue;
-		hvis_ic_one(ic, ch, len, trans_id);
+		hvis_ic_one(ic, len, trans_id);
 	}
+	mutex_unlock(&ic->io);
 }
+
+static void hvis_ic_resume(struct work_struct *work)
+{
+	struct hvis_ic *ic = container_of(work, struct hvis_ic, resume);
+
+	hvis_ic_onchannel(ic->dev->channel, ic);
+}
+
+void *hvis_ic_pending_body(struct hvis_ic *ic)
+{
+	lockdep_assert_held(&ic->io);
+	return ic->pending ? ((struct hvis_ic_msg *)ic->buf)->body : NULL;
+}
+EXPORT_SYMBOL_GPL(hvis_ic_pending_body);
+
+bool hvis_ic_complete(struct hvis_ic *ic, u32 status)
+{
+	bool was = ic->pending;
+
+	lockdep_assert_held(&ic->io);
+	if (!was)
+		return false;
+	ic->pending = false;
+	hvis_ic_answer(ic, ic->pending_len, ic->pending_trans_id, status, true);
+	/* Whatever the host queued behind it. */
+	queue_work(system_wq, &ic->resume);
+	return true;
+}
+EXPORT_SYMBOL_GPL(hvis_ic_complete);
 
 int hvis_ic_probe(struct hvis_device *dev, const struct hvis_ic_service *svc, void *priv)
 {
@@ -145,6 +192,8 @@ int hvis_ic_probe(struct hvis_device *dev, const struct hvis_ic_service *svc, vo
 	ic->svc = svc;
 	ic->priv = priv;
 	mutex_init(&ic->lock);
+	mutex_init(&ic->io);
+	INIT_WORK(&ic->resume, hvis_ic_resume);
 	dev_set_drvdata(&dev->dev, ic);
 
 	ret = hvis_channel_open(dev->channel, HVIS_IC_RING_BYTES, HVIS_IC_RING_BYTES,
@@ -163,8 +212,11 @@ void hvis_ic_remove(struct hvis_device *dev)
 {
 	struct hvis_ic *ic = dev_get_drvdata(&dev->dev);
 
+	/* The service has stopped whatever calls hvis_ic_complete(). */
+	cancel_work_sync(&ic->resume);
 	hvis_channel_close(dev->channel);
 	dev_set_drvdata(&dev->dev, NULL);
+	mutex_destroy(&ic->io);
 	mutex_destroy(&ic->lock);
 	kfree(ic->buf);
 	kfree(ic);

@@ -35,8 +35,10 @@ struct hvis_ic_service {
 	 * One message of this service, after a successful negotiation.  @body
 	 * may be rewritten in place: the whole packet goes back as the answer.
 	 * @len is the body length the host declared, at least min_body.
-	 * Returns the status of the answer (HVIS_IC_S_OK, HVIS_IC_E_FAIL...).
-	 * Runs in process context, one message at a time.
+	 * Returns the status of the answer (HVIS_IC_S_OK, HVIS_IC_E_FAIL...),
+	 * or HVIS_IC_PENDING to answer later with hvis_ic_complete() (a
+	 * daemon's turn): until then no further message is read.  Runs in
+	 * process context under ic->io, one message at a time.
 	 */
 	u32 (*handle)(struct hvis_ic *ic, void *body, u32 len);
 	/* Optional: after the answer is on its way (act only then). */
@@ -55,12 +57,31 @@ struct hvis_ic {
 	u64 messages;				/* service messages answered */
 	u64 errors;
 	char last_error[96];
+	struct mutex io;			/* the packet, the transaction */
 	u8 *buf;				/* one packet */
+	bool pending;				/* buf awaits hvis_ic_complete() */
+	u32 pending_len;
+	u64 pending_trans_id;
+	struct work_struct resume;		/* reads on after a completion */
 };
+
+/* Not a status the host ever sees: handle() will answer later. */
+#define HVIS_IC_PENDING		0xffffffffU
 
 int hvis_ic_probe(struct hvis_device *dev, const struct hvis_ic_service *svc, void *priv);
 void hvis_ic_remove(struct hvis_device *dev);
 struct hvis_ic *hvis_ic_get(struct hvis_device *dev);
+
+/*
+ * A pending transaction (handle() returned HVIS_IC_PENDING), with ic->io
+ * held: hvis_ic_pending_body() is its body to fill in (NULL if none is
+ * pending); hvis_ic_complete() sends the answer with @status and reads on.
+ * Returns false if nothing was pending (answered already, or never asked).
+ * A service stops everything that completes before it calls
+ * hvis_ic_remove().
+ */
+void *hvis_ic_pending_body(struct hvis_ic *ic);
+bool hvis_ic_complete(struct hvis_ic *ic, u32 status);
 
 /* Count an error and remember it; logged, ratelimited. */
 __printf(2, 3) void hvis_ic_error(struct hvis_ic *ic, const char *fmt, ...);

@@ -9,6 +9,8 @@
 #   kernels.sh list                 names of the whole matrix
 #   kernels.sh prepare NAME...      fetch/unpack/build what NAME needs
 #   kernels.sh env NAME             shell assignments: KDIR KREL VMLINUZ MODDIR MAKEVARS
+#   kernels.sh pkg NAME SUITE       a Debian package of SUITE (newest there),
+#                                   unpacked under the cache; prints its root
 #
 # Names: 5.10 6.1 6.12 (stock, bootable), 5.10-cloud ... 6.12-rt (headers
 # only), debug (6.1 built with KUnit and the debug options, bootable), newest
@@ -282,6 +284,30 @@ kenv() {
 	printf 'MAKEVARS=%q\n' "CC=gcc"
 }
 
+# A package from one suite (e.g. Debian's own hyperv-daemons of bookworm,
+# which the tests run against our char devices), unpacked once.
+pkg() {
+	local name=$1 suite=$2 ver f root
+	apt_setup
+	ver=$(apt-cache madison "$name" | awk -F'|' -v s="$suite" '
+		$3 ~ " " s "(-security|-updates)?/" { gsub(/ /, "", $2); print $2 }' |
+		sort -V | tail -n1)
+	[ -n "$ver" ] || die "no $name in $suite"
+	root=$HVIS_CACHE/pkgs/${name}_$ver
+	if [ ! -e "$root/.done" ]; then
+		f=$(find "$APTDIR/debs" -maxdepth 1 -name "${name}_${ver//:/%3a}_*.deb" | head -n1)
+		if [ -z "$f" ]; then
+			(cd "$APTDIR/debs" && apt-get -q download "$name=$ver" >/dev/null 2>&1) ||
+				die "apt-get download $name=$ver failed"
+			f=$(find "$APTDIR/debs" -maxdepth 1 -name "${name}_*${ver#*:}_*.deb" | head -n1)
+		fi
+		rm -rf "$root" && mkdir -p "$root"
+		dpkg -x "$f" "$root"
+		touch "$root/.done"
+	fi
+	printf '%s\n' "$root"
+}
+
 lock() {
 	mkdir -p "$HVIS_CACHE"
 	exec 9>"$HVIS_CACHE/.lock"
@@ -292,6 +318,11 @@ cmd=${1:-list}
 shift || true
 case $cmd in
 list) matrix_names ;;
+pkg)
+	[ $# -eq 2 ] || die "usage: kernels.sh pkg NAME SUITE"
+	lock
+	pkg "$1" "$2"
+	;;
 prepare)
 	lock
 	for n in "$@"; do prepare "$n"; done

@@ -67,31 +67,49 @@ for s in "${order[@]}"; do
 done
 printf '%s\n' "${order[@]}" >"$root/scenarios/ORDER"
 cp "$root/scenarios/ORDER" "$out/order"
-# Kernel modules ours need, where this kernel builds them as modules
-# (PTP on 5.10); init loads them in this order.
+# Kernel modules the scenarios need, where this kernel builds them as
+# modules: PTP (5.10) for timesync; loop and ext4 for a filesystem VSS can
+# freeze.  Dependencies first; init loads them in ORDER.
 mkdir -p "$root/lib/hvis/kmod"
-for m in pps_core ptp; do
-	f=$(find "$MODDIR" -name "$m.ko" 2>/dev/null | head -n1)
-	[ -n "$f" ] || continue
-	cp "$f" "$root/lib/hvis/kmod/"
+kmod_seen=" "
+kmod_add() {
+	local m=$1 f d
+	case $kmod_seen in *" $m "*) return 0 ;; esac
+	kmod_seen="$kmod_seen$m "
+	f=$(find "$MODDIR" \( -name "$m.ko" -o -name "$m.ko.xz" \) 2>/dev/null | head -n1)
+	[ -n "$f" ] || return 0
+	for d in $(modinfo -F depends "$f" | tr ',' ' '); do kmod_add "$d"; done
+	case $f in
+	*.xz) xz -dc "$f" >"$root/lib/hvis/kmod/$m.ko" ;;
+	*) cp "$f" "$root/lib/hvis/kmod/$m.ko" ;;
+	esac
 	echo "$m" >>"$root/lib/hvis/kmod/ORDER"
-done
+}
+if [ -n "$MODDIR" ] && [ -d "$MODDIR/kernel" ]; then
+	for m in ptp loop crc32c_generic ext4; do kmod_add "$m"; done
+fi
+
+# Debian's own daemons (bookworm's hyperv-daemons), to prove our char
+# devices serve them unchanged: /opt/debian/{sbin,libexec}.
+debd=$("$top/scripts/kernels.sh" pkg hyperv-daemons bookworm)
+mkdir -p "$root/opt/debian/sbin" "$root/usr/libexec"
+cp "$debd"/usr/sbin/hv_* "$root/opt/debian/sbin/"
+cp -r "$debd/usr/libexec/hypervkvpd" "$root/usr/libexec/"
+
 # Modules only the harness's self-test uses.
 if [ $selftest = 1 ] && [ -d "$top/build/$kname/selftest" ]; then
 	find "$top/build/$kname/selftest" -name '*.ko' -exec cp {} "$root/lib/hvis/modules/" \;
 fi
 
-# Our tools and the shared libraries they need.
-if [ -d "$top/tools/bin" ]; then
-	cp "$top"/tools/bin/* "$root/bin/" 2>/dev/null || true
-	for b in "$top"/tools/bin/*; do
-		[ -x "$b" ] || continue
-		ldd "$b" 2>/dev/null | grep -o '/[^ ]*' | while read -r lib; do
-			mkdir -p "$root$(dirname "$lib")"
-			cp -L "$lib" "$root$lib"
-		done
+# Our tools, Debian's daemons, and the shared libraries they need.
+[ -d "$top/tools/bin" ] && cp "$top"/tools/bin/* "$root/bin/"
+for b in "$top"/tools/bin/* "$root"/opt/debian/sbin/*; do
+	[ -x "$b" ] || continue
+	ldd "$b" 2>/dev/null | grep -o '/[^ ]*' | while read -r lib; do
+		mkdir -p "$root$(dirname "$lib")"
+		cp -L "$lib" "$root$lib"
 	done
-fi
+done
 
 (cd "$root" && find . | cpio -o -H newc -R 0:0 --quiet | gzip -1) >"$out/initrd.gz"
 

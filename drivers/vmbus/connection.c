@@ -10,6 +10,8 @@
 #include <linux/module.h>
 #include <linux/slab.h>
 
+#include <hvis/vmbus.h>
+
 #include "vmbus_priv.h"
 #define CREATE_TRACE_POINTS
 #include "trace.h"
@@ -300,6 +302,16 @@ err:
 	free_page((unsigned long)hvis_conn.monitor_pages[1]);
 	return ret;
 }
+
+/*
+ * Some services exist only from a protocol version on (VSS needs 3.0): their
+ * drivers ask before they bind.
+ */
+u32 hvis_vmbus_version(void)
+{
+	return READ_ONCE(hvis_conn.version);
+}
+EXPORT_SYMBOL_GPL(hvis_vmbus_version);
 
 /*
  * UNLOAD tells the host to drop every channel and to stop touching our

@@ -100,6 +100,9 @@ int hvis_channel_send_request(struct hvis_channel *ch, const void *buf, u32 len,
 /* The partition reference counter: 100 ns units, monotonic. */
 u64 hvis_ref_counter(void);
 
+/* The VMBus protocol version in use, (major << 16) | minor; 0 while not connected. */
+u32 hvis_vmbus_version(void);
+
 struct hvis_channel *hvis_sub_channel(struct hvis_device *dev, u16 index);
 
 int __hvis_driver_register(struct hvis_driver *drv, struct module *owner);

@@ -138,4 +138,99 @@ static_assert(sizeof(struct hvis_ic_timesync_ref) == 22);
 /* 100 ns units from 1601-01-01 to 1970-01-01. */
 #define HVIS_IC_EPOCH_DELTA	116444736000000000ULL
 
+/*
+ * KVP (Data Exchange): operation and pool, then the operation's body.  GET,
+ * SET, DELETE and ENUMERATE put it at body offset 4; the string form of the
+ * IP information (message versions up to 4.0) at offset 2.  Strings are
+ * UTF-16LE with a terminating NUL, and their sizes are byte counts with it.
+ */
+struct hvis_ic_kvp_value {
+	u32 value_type;		/* REG_SZ 1, REG_U32 4, REG_U64 8 */
+	u32 key_size;
+	u32 value_size;
+	u8 key[512];
+	union {
+		u8 value[2048];
+		u32 value_u32;
+		u64 value_u64;
+	};
+} __packed;
+static_assert(sizeof(struct hvis_ic_kvp_value) == 2572);
+
+struct hvis_ic_kvp_enumerate {
+	u32 index;
+	struct hvis_ic_kvp_value data;
+} __packed;
+static_assert(sizeof(struct hvis_ic_kvp_enumerate) == 2576);
+
+struct hvis_ic_kvp_delete {
+	u32 key_size;
+	u8 key[512];
+} __packed;
+static_assert(sizeof(struct hvis_ic_kvp_delete) == 516);
+
+struct hvis_ic_kvp_msg {
+	u8 operation;
+	u8 pool;
+	u16 pad;
+	union {
+		struct hvis_ic_kvp_value value;		/* GET, SET */
+		struct hvis_ic_kvp_enumerate enumerate;
+		struct hvis_ic_kvp_delete del;
+	};
+} __packed;
+static_assert(sizeof(struct hvis_ic_kvp_msg) == 2580);
+
+struct hvis_ic_kvp_ipaddr {
+	u16 adapter_id[128];
+	u8 addr_family;		/* 0 none, 1 IPv4, 2 IPv6 */
+	u8 dhcp_enabled;
+	u16 ip_addr[1024];	/* lists separated by ';' */
+	u16 sub_net[1024];
+	u16 gate_way[512];
+	u16 dns_addr[1024];
+} __packed;
+static_assert(sizeof(struct hvis_ic_kvp_ipaddr) == 7426);
+
+struct hvis_ic_kvp_ip_msg {
+	u8 operation;		/* GET_IP_INFO 4, SET_IP_INFO 5 */
+	u8 pool;
+	struct hvis_ic_kvp_ipaddr ip;
+} __packed;
+static_assert(sizeof(struct hvis_ic_kvp_ip_msg) == 7428);
+
+/* VSS (Backup): the operation, and flags for HOT_BACKUP and GET_DM_INFO. */
+struct hvis_ic_vss_msg {
+	u8 operation;
+	u8 reserved[7];
+	u32 flags;
+} __packed;
+static_assert(sizeof(struct hvis_ic_vss_msg) == 12);
+
+/* FCOPY (Guest Service Interface): a common header, then the operation's fields. */
+struct hvis_ic_fcopy_hdr {
+	u32 operation;		/* START 0, WRITE 1, COMPLETE 2, CANCEL 3 */
+	u8 service_id0[16];
+	u8 service_id1[16];
+} __packed;
+static_assert(sizeof(struct hvis_ic_fcopy_hdr) == 36);
+
+struct hvis_ic_fcopy_start {
+	struct hvis_ic_fcopy_hdr hdr;
+	u16 file_name[260];	/* UTF-16LE, NUL-terminated */
+	u16 path_name[260];	/* the destination directory */
+	u32 copy_flags;		/* OVERWRITE 1, CREATE_PATH 2 */
+	u64 file_size;
+} __packed;
+static_assert(sizeof(struct hvis_ic_fcopy_start) == 1088);
+
+struct hvis_ic_fcopy_write {
+	struct hvis_ic_fcopy_hdr hdr;
+	u32 pad;
+	u64 offset;
+	u32 size;		/* of data, at most 6144 */
+	u8 data[6144];
+} __packed;
+static_assert(sizeof(struct hvis_ic_fcopy_write) == 6196);
+
 #endif /* _HVIS_IC_WIRE_H */

@@ -1,0 +1,767 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * hvis_kvp: Data Exchange (key-value pairs).  The pools live in userspace:
+ * each host request is converted (UTF-16LE on the wire, UTF-8 for the
+ * daemon), handed to the KVP daemon through /dev/vmbus/hv_kvp, and answered
+ * when the daemon has written its result back, converted the other way.
+ *
+ * The host always gets an answer: at once with a failure when no daemon is
+ * registered, when the request is malformed or the daemon's answer is, and
+ * after daemon_timeout_ms when the daemon stays silent.  A daemon that goes
+ * away fails the one request it had; the next one to register takes over.
+ *
+ * Locking: everything below is under the framework's ic->io, which handle()
+ * already holds and the daemon's callbacks and the timeout take.  Nothing
+ * holds ic->io while waiting for those (hvis_kvp_remove()).
+ */
+#include <linux/device.h>
+#include <linux/jiffies.h>
+#include <linux/kernel.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/sysfs.h>
+#include <linux/workqueue.h>
+
+#include <hvis/ic.h>
+#include <hvis/ic_daemon.h>
+#include <hvis/version.h>
+#include <uapi/hvis/hv_daemon.h>
+
+static unsigned int daemon_timeout_ms = 30000;
+module_param(daemon_timeout_ms, uint, 0644);
+MODULE_PARM_DESC(daemon_timeout_ms,
+		 "How long a host request waits for the KVP daemon, in ms (default 30000)");
+
+static const struct hvis_ic_version hvis_kvp_fw[] = { { 3, 0 }, { 1, 0 } };
+static const struct hvis_ic_version hvis_kvp_msgv[] = { { 4, 0 }, { 3, 0 }, { 1, 0 } };
+
+/* What the kernel tells a registering daemon; it has no further meaning. */
+#define HVIS_KVP_KERNEL_VERSION	"3.1"
+
+/* Wire string fields in UTF-16 units, terminator included. */
+#define HVIS_KVP_KEY_UNITS	(sizeof_field(struct hvis_ic_kvp_value, key) / 2)
+#define HVIS_KVP_VALUE_UNITS	(sizeof_field(struct hvis_ic_kvp_value, value) / 2)
+
+enum hvis_kvp_state {
+	HVIS_KVP_NO_DAEMON,
+	HVIS_KVP_REGISTERING,	/* the answer to its registration is queued */
+	HVIS_KVP_READY,		/* ... and it has read it */
+};
+
+enum hvis_kvp_txn {
+	HVIS_KVP_IDLE,
+	HVIS_KVP_QUEUED,	/* the request waits for the daemon's read() */
+	HVIS_KVP_WITH_DAEMON,	/* read: its answer is due */
+};
+
+struct hvis_kvp {
+	struct hvis_ic *ic;
+	struct hvis_ic_daemon *daemon;
+	struct delayed_work timeout;
+	/* The rest under ic->io. */
+	bool dying;
+	enum hvis_kvp_state state;
+	bool legacy;			/* registered without IP information */
+	bool told;			/* the log said that no daemon answers */
+	enum hvis_kvp_txn txn;
+	u8 op;				/* of the request in flight */
+	unsigned long deadline;
+	u64 forwarded, timeouts, no_daemon, truncated;
+	struct hvis_kvp_msg msg;	/* to the daemon; the transport copies it */
+};
+
+static const char *hvis_kvp_op_name(u8 op)
+{
+	static const char * const names[] = {
+		[HVIS_KVP_OP_GET] = "GET", [HVIS_KVP_OP_SET] = "SET",
+		[HVIS_KVP_OP_DELETE] = "DELETE", [HVIS_KVP_OP_ENUMERATE] = "ENUMERATE",
+		[HVIS_KVP_OP_GET_IP_INFO] = "GET_IP_INFO",
+		[HVIS_KVP_OP_SET_IP_INFO] = "SET_IP_INFO",
+	};
+
+	return op < ARRAY_SIZE(names) ? names[op] : "unknown";
+}
+
+/* --- host -> daemon ----------------------------------------------------------------- */
+
+/*
+ * A key from the wire: @size bytes of UTF-16 with its NUL, even, not
+ * empty, within the field; converted into @out (the daemon's 512 bytes).
+ * Returns the UTF-8 size with the NUL, or a negative errno.
+ */
+static int hvis_kvp_key_in(u32 size, const u8 *key, u8 *out, const char **why)
+{
+	int n;
+
+	if (size < 2 || size % 2 || size > sizeof_field(struct hvis_ic_kvp_value, key)) {
+		*why = "bad key size";
+		return -EINVAL;
+	}
+	n = hvis_ic_utf16_to_utf8(key, size / 2, out, HVIS_KVP_MAX_KEY);
+	if (n == -EILSEQ)
+		*why = "key is not UTF-16";
+	else if (n < 0)
+		*why = "key too long in UTF-8";
+	else if (!n)
+		*why = "empty key";
+	if (n <= 0)
+		return -EINVAL;
+	return n + 1;
+}
+
+/* A SET value, whatever its type, as the daemon's string. */
+static int hvis_kvp_value_in(const struct hvis_ic_kvp_value *v, u8 *out, const char **why)
+{
+	int n;
+
+	switch (v->value_type) {
+	case HVIS_KVP_REG_SZ:
+		if (v->value_size % 2 || v->value_size > sizeof(v->value)) {
+			*why = "bad value size";
+			return -EINVAL;
+		}
+		n = hvis_ic_utf16_to_utf8(v->value, v->value_size / 2, out, HVIS_KVP_MAX_VALUE);
+		if (n < 0) {
+			*why = n == -EILSEQ ? "value is not UTF-16" : "value too long in UTF-8";
+			return -EINVAL;
+		}
+		break;
+	case HVIS_KVP_REG_U32:
+		n = snprintf(out, HVIS_KVP_MAX_VALUE, "%u", v->value_u32);
+		break;
+	case HVIS_KVP_REG_U64:
+		n = snprintf(out, HVIS_KVP_MAX_VALUE, "%llu", v->value_u64);
+		break;
+	default:
+		*why = "unknown value type";
+		return -EINVAL;
+	}
+	return n + 1;
+}
+
+/*
+ * A string of the IP information: a NUL-terminated UTF-16 field of @units
+ * units, to UTF-8 of at most @units bytes with its NUL (as much room as
+ * the daemons were ever given).
+ */
+static int hvis_kvp_ip_in(const void *field, size_t units, void *out, const char **why)
+{
+	int n = hvis_ic_utf16_to_utf8(field, units, out, units);
+
+	if (n < 0) {
+		*why = n == -EILSEQ ? "IP information is not UTF-16" : "IP information too long";
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int hvis_kvp_ipinfo_in(struct hvis_kvp *kvp, const struct hvis_ic_kvp_ip_msg *w,
+			      u32 len, const char **why)
+{
+	struct hvis_kvp_ipaddr *ip = &kvp->msg.body.ipaddr;
+	int ret;
+
+	if (len < sizeof(*w)) {
+		*why = "short IP information message";
+		return -EINVAL;
+	}
+	ret = hvis_kvp_ip_in(w->ip.adapter_id, ARRAY_SIZE(w->ip.adapter_id), ip->adapter_id, why);
+	if (ret)
+		return ret;
+	ip->addr_family = w->ip.addr_family;
+	if (w->operation == HVIS_KVP_OP_GET_IP_INFO)
+		return 0;
+	ip->dhcp_enabled = w->ip.dhcp_enabled;
+	ret = hvis_kvp_ip_in(w->ip.ip_addr, ARRAY_SIZE(w->ip.ip_addr), ip->ip_addr, why);
+	if (!ret)
+		ret = hvis_kvp_ip_in(w->ip.sub_net, ARRAY_SIZE(w->ip.sub_net), ip->sub_net, why);
+	if (!ret)
+		ret = hvis_kvp_ip_in(w->ip.gate_way, ARRAY_SIZE(w->ip.gate_way), ip->gate_way,
+				     why);
+	if (!ret)
+		ret = hvis_kvp_ip_in(w->ip.dns_addr, ARRAY_SIZE(w->ip.dns_addr), ip->dns_addr,
+				     why);
+	return ret;
+}
+
+/* Build kvp->msg from the host's request (@len body bytes). */
+static int hvis_kvp_request_in(struct hvis_kvp *kvp, const void *body, u32 len,
+			       const char **why)
+{
+	const struct hvis_ic_kvp_msg *w = body;
+	struct hvis_kvp_msg *m = &kvp->msg;
+	u32 need;
+	int n;
+
+	memset(m, 0, sizeof(*m));
+	m->hdr.operation = w->operation;
+	m->hdr.pool = w->pool;
+
+	switch (w->operation) {
+	case HVIS_KVP_OP_GET_IP_INFO:
+	case HVIS_KVP_OP_SET_IP_INFO:
+		return hvis_kvp_ipinfo_in(kvp, body, len, why);
+	case HVIS_KVP_OP_GET:
+	case HVIS_KVP_OP_SET:
+		need = offsetofend(struct hvis_ic_kvp_msg, value);
+		break;
+	case HVIS_KVP_OP_DELETE:
+		need = offsetofend(struct hvis_ic_kvp_msg, del);
+		break;
+	case HVIS_KVP_OP_ENUMERATE:
+		need = offsetofend(struct hvis_ic_kvp_msg, enumerate);
+		break;
+	default:
+		*why = "unknown operation";
+		return -EINVAL;
+	}
+	if (len < need) {
+		*why = "short message";
+		return -EINVAL;
+	}
+	/* The daemons index their pools with it. */
+	if (w->pool >= HVIS_KVP_POOL_COUNT) {
+		*why = "no such pool";
+		return -EINVAL;
+	}
+
+	switch (w->operation) {
+	case HVIS_KVP_OP_GET:
+		n = hvis_kvp_key_in(w->value.key_size, w->value.key, m->body.get.key, why);
+		if (n < 0)
+			return n;
+		m->body.get.key_size = n;
+		/*
+		 * The room for the answer.  Debian's daemon copies value_size
+		 * bytes of the stored value: 0 (what upstream sends) would
+		 * answer every GET with an empty string.
+		 */
+		m->body.get.value_size = HVIS_KVP_MAX_VALUE;
+		break;
+	case HVIS_KVP_OP_SET:
+		n = hvis_kvp_key_in(w->value.key_size, w->value.key, m->body.set.key, why);
+		if (n < 0)
+			return n;
+		m->body.set.key_size = n;
+		n = hvis_kvp_value_in(&w->value, m->body.set.value, why);
+		if (n < 0)
+			return n;
+		m->body.set.value_size = n;
+		m->body.set.value_type = HVIS_KVP_REG_SZ;	/* a string now */
+		break;
+	case HVIS_KVP_OP_DELETE:
+		n = hvis_kvp_key_in(w->del.key_size, w->del.key, m->body.delete_.key, why);
+		if (n < 0)
+			return n;
+		m->body.delete_.key_size = n;
+		break;
+	case HVIS_KVP_OP_ENUMERATE:
+		/* Daemons take it for an int: a negative index reads before their array. */
+		if (w->enumerate.index > INT_MAX) {
+			*why = "absurd index";
+			return -EINVAL;
+		}
+		m->body.enumerate.index = w->enumerate.index;
+		m->body.enumerate.data.key_size = HVIS_KVP_MAX_KEY;
+		m->body.enumerate.data.value_size = HVIS_KVP_MAX_VALUE;
+		break;
+	}
+	return 0;
+}
+
+/* --- daemon -> host ----------------------------------------------------------------- */
+
+/* What the daemon may answer; anything else becomes a plain failure. */
+static bool hvis_kvp_status_known(u32 status)
+{
+	switch (status) {
+	case HVIS_IC_S_OK:
+	case HVIS_IC_E_FAIL:
+	case HVIS_IC_S_CONT:
+	case HVIS_IC_ERROR_NOT_SUPPORTED:
+	case HVIS_IC_ERROR_MACHINE_LOCKED:
+	case HVIS_IC_ERROR_DEVICE_NOT_CONNECTED:
+	case HVIS_IC_E_INVALIDARG:
+	case HVIS_IC_GUID_NOTFOUND:
+	case HVIS_IC_ERROR_ALREADY_EXISTS:
+	case HVIS_IC_ERROR_DISK_FULL:
+		return true;
+	}
+	return false;
+}
+
+/*
+ * A string the daemon wrote into a field of @size bytes: NUL-terminated
+ * in it and valid UTF-8, into @units UTF-16 units (with the NUL) on the
+ * wire, cut at a character boundary if @truncated allows it.  Returns the
+ * wire size in bytes with the NUL, or a negative errno.
+ */
+static int hvis_kvp_str_out(const void *str, size_t size, void *out, size_t units,
+			    bool *truncated, const char **why)
+{
+	size_t len = strnlen(str, size);
+	int n;
+
+	if (len == size) {
+		*why = "string without its NUL";
+		return -EINVAL;
+	}
+	n = hvis_ic_utf8_to_utf16(str, len, out, units, truncated);
+	if (n < 0) {
+		*why = n == -EILSEQ ? "string is not UTF-8" : "string too long for the host";
+		return n;
+	}
+	return 2 * (n + 1);
+}
+
+/*
+ * GET and ENUMERATE: a key and value the host cannot take whole is cut
+ * (as upstream does), rather than failing the item: a failed ENUMERATE
+ * would end the host's walk through the pool there.
+ */
+static int hvis_kvp_pair_out(struct hvis_kvp *kvp, const struct hvis_kvp_value *a,
+			     struct hvis_ic_kvp_value *w, bool key, const char **why)
+{
+	bool cut = false, vcut = false;
+	int n;
+
+	if (key) {
+		n = hvis_kvp_str_out(a->key, sizeof(a->key), w->key, HVIS_KVP_KEY_UNITS, &cut,
+				     why);
+		if (n < 0)
+			return n;
+		w->key_size = n;
+	}
+	n = hvis_kvp_str_out(a->value, sizeof(a->value), w->value, HVIS_KVP_VALUE_UNITS, &vcut,
+			     why);
+	if (n < 0)
+		return n;
+	w->value_size = n;
+	w->value_type = HVIS_KVP_REG_SZ;
+	if (cut || vcut)
+		kvp->truncated++;
+	return 0;
+}
+
+/* GET_IP_INFO: every string fits whole, or the answer is a failure. */
+static int hvis_kvp_ip_out(const void *str, size_t size, void *out, size_t units,
+			   const char **why)
+{
+	int n = hvis_kvp_str_out(str, size, out, units, NULL, why);
+
+	return n < 0 ? n : 0;
+}
+
+static int hvis_kvp_ipinfo_out(const struct hvis_kvp_ipaddr *a, struct hvis_ic_kvp_ipaddr *w,
+			       const char **why)
+{
+	int ret;
+
+	ret = hvis_kvp_ip_out(a->adapter_id, sizeof(a->adapter_id), w->adapter_id,
+			      ARRAY_SIZE(w->adapter_id), why);
+	if (!ret)
+		ret = hvis_kvp_ip_out(a->ip_addr, sizeof(a->ip_addr), w->ip_addr,
+				      ARRAY_SIZE(w->ip_addr), why);
+	if (!ret)
+		ret = hvis_kvp_ip_out(a->sub_net, sizeof(a->sub_net), w->sub_net,
+				      ARRAY_SIZE(w->sub_net), why);
+	if (!ret)
+		ret = hvis_kvp_ip_out(a->gate_way, sizeof(a->gate_way), w->gate_way,
+				      ARRAY_SIZE(w->gate_way), why);
+	if (!ret)
+		ret = hvis_kvp_ip_out(a->dns_addr, sizeof(a->dns_addr), w->dns_addr,
+				      ARRAY_SIZE(w->dns_addr), why);
+	if (ret)
+		return ret;
+	w->addr_family = a->addr_family;
+	w->dhcp_enabled = a->dhcp_enabled;
+	return 0;
+}
+
+/* The daemon's answer @a into the pending body; returns the host's status. */
+static u32 hvis_kvp_answer_out(struct hvis_kvp *kvp, const struct hvis_kvp_msg *a)
+{
+	struct hvis_ic *ic = kvp->ic;
+	void *body = hvis_ic_pending_body(ic);
+	struct hvis_ic_kvp_msg *w = body;
+	u32 status = a->error;
+	const char *why = NULL;
+	int ret = 0;
+
+	if (!hvis_kvp_status_known(status)) {
+		hvis_ic_error(ic, "%s: the daemon answered status %#x: failed",
+			      hvis_kvp_op_name(kvp->op), status);
+		return HVIS_IC_E_FAIL;
+	}
+	/* Only a success carries data; the host reads nothing else. */
+	if (status != HVIS_IC_S_OK)
+		return status;
+
+	switch (kvp->op) {
+	case HVIS_KVP_OP_GET:
+		ret = hvis_kvp_pair_out(kvp, &a->body.get, &w->value, false, &why);
+		break;
+	case HVIS_KVP_OP_ENUMERATE:
+		ret = hvis_kvp_pair_out(kvp, &a->body.enumerate.data, &w->enumerate.data, true,
+					&why);
+		break;
+	case HVIS_KVP_OP_GET_IP_INFO:
+		ret = hvis_kvp_ipinfo_out(&a->body.ipaddr,
+					  &((struct hvis_ic_kvp_ip_msg *)body)->ip, &why);
+		break;
+	}
+	if (ret) {
+		hvis_ic_error(ic, "%s: the daemon's answer refused: %s",
+			      hvis_kvp_op_name(kvp->op), why);
+		return HVIS_IC_E_FAIL;
+	}
+	return HVIS_IC_S_OK;
+}
+
+/* --- the transaction ---------------------------------------------------------------- */
+
+/* Answer the request in flight. Under ic->io. */
+static void hvis_kvp_finish(struct hvis_kvp *kvp, u32 status)
+{
+	kvp->txn = HVIS_KVP_IDLE;
+	/* Not _sync: the timeout takes ic->io, and checks the state first. */
+	cancel_delayed_work(&kvp->timeout);
+	hvis_ic_complete(kvp->ic, status);
+}
+
+static u32 hvis_kvp_handle(struct hvis_ic *ic, void *body, u32 len)
+{
+	struct hvis_kvp *kvp = ic->priv;
+	const struct hvis_ic_kvp_msg *w = body;
+	unsigned long delay;
+	const char *why;
+	int ret;
+
+	if (hvis_kvp_request_in(kvp, body, len, &why)) {
+		hvis_ic_error(ic, "%s request (operation %u, pool %u, %u bytes) refused: %s",
+			      hvis_kvp_op_name(w->operation), w->operation, w->pool, len, why);
+		return HVIS_IC_E_FAIL;
+	}
+	if (kvp->dying || kvp->state != HVIS_KVP_READY) {
+		/* Unlike upstream, no silence: the host learns it at once. */
+		kvp->no_daemon++;
+		/* Hosts ask periodically: once per absence is enough for the log. */
+		if (!kvp->told)
+			dev_info(&ic->dev->dev,
+				 "%s request failed: no KVP daemon (more are counted in kvp/no_daemon)\n",
+				 hvis_kvp_op_name(w->operation));
+		kvp->told = true;
+		return HVIS_IC_E_FAIL;
+	}
+	if (kvp->legacy && (w->operation == HVIS_KVP_OP_GET_IP_INFO ||
+			    w->operation == HVIS_KVP_OP_SET_IP_INFO)) {
+		dev_info_ratelimited(&ic->dev->dev,
+				     "%s request failed: the KVP daemon has no IP support\n",
+				     hvis_kvp_op_name(w->operation));
+		return HVIS_IC_E_FAIL;
+	}
+	ret = hvis_ic_daemon_send(kvp->daemon, &kvp->msg, sizeof(kvp->msg));
+	if (ret) {
+		hvis_ic_error(ic, "%s request failed: the daemon cannot take it (%d)",
+			      hvis_kvp_op_name(w->operation), ret);
+		return HVIS_IC_E_FAIL;
+	}
+	kvp->op = w->operation;
+	kvp->txn = HVIS_KVP_QUEUED;
+	kvp->forwarded++;
+	delay = msecs_to_jiffies(READ_ONCE(daemon_timeout_ms));
+	kvp->deadline = jiffies + delay;
+	mod_delayed_work(system_wq, &kvp->timeout, delay);
+	return HVIS_IC_PENDING;
+}
+
+static void hvis_kvp_timeout(struct work_struct *work)
+{
+	struct hvis_kvp *kvp = container_of(to_delayed_work(work), struct hvis_kvp, timeout);
+	struct hvis_ic *ic = kvp->ic;
+
+	mutex_lock(&ic->io);
+	if (kvp->txn != HVIS_KVP_IDLE) {
+		if (time_before(jiffies, kvp->deadline)) {
+			/* A request newer than the one this run was armed for. */
+			mod_delayed_work(system_wq, &kvp->timeout, kvp->deadline - jiffies);
+		} else {
+			/* Unread, it must not reach the daemon later. */
+			hvis_ic_daemon_cancel(kvp->daemon);
+			kvp->timeouts++;
+			hvis_ic_error(ic, "%s: the daemon did not answer within %u ms",
+				      hvis_kvp_op_name(kvp->op), READ_ONCE(daemon_timeout_ms));
+			hvis_kvp_finish(kvp, HVIS_IC_E_FAIL);
+		}
+	}
+	mutex_unlock(&ic->io);
+}
+
+/* --- the daemon's side ---------------------------------------------------------------- */
+
+static int hvis_kvp_register(struct hvis_kvp *kvp, struct hvis_ic_daemon *d, u8 op)
+{
+	struct hvis_kvp_msg *m = &kvp->msg;
+	int ret;
+
+	if (op != HVIS_KVP_OP_REGISTER1 && op != HVIS_KVP_OP_REGISTER)
+		return -EINVAL;
+	memset(m, 0, sizeof(*m));
+	m->hdr.operation = op;
+	strscpy(m->body.version, HVIS_KVP_KERNEL_VERSION, sizeof(m->body.version));
+	ret = hvis_ic_daemon_send(d, m, sizeof(*m));
+	if (ret)
+		return ret;
+	kvp->state = HVIS_KVP_REGISTERING;
+	kvp->legacy = op == HVIS_KVP_OP_REGISTER;
+	return 0;
+}
+
+static int hvis_kvp_on_write(struct hvis_ic_daemon *d, void *priv, const void *buf, size_t len)
+{
+	const struct hvis_kvp_msg *m = buf;
+	struct hvis_kvp *kvp = priv;
+	struct hvis_ic *ic = kvp->ic;
+	int ret = 0;
+
+	if (len != sizeof(*m))
+		return -EINVAL;
+	mutex_lock(&ic->io);
+	if (kvp->dying)
+		ret = -ENODEV;
+	else if (kvp->state == HVIS_KVP_NO_DAEMON)
+		ret = hvis_kvp_register(kvp, d, m->hdr.operation);
+	else if (kvp->txn == HVIS_KVP_WITH_DAEMON)
+		hvis_kvp_finish(kvp, hvis_kvp_answer_out(kvp, m));
+	else
+		/* Registered twice, or an answer nobody asked for (too late). */
+		ret = -EINVAL;
+	mutex_unlock(&ic->io);
+	return ret;
+}
+
+static void hvis_kvp_on_read(struct hvis_ic_daemon *d, void *priv)
+{
+	struct hvis_kvp *kvp = priv;
+	struct hvis_ic *ic = kvp->ic;
+
+	mutex_lock(&ic->io);
+	if (kvp->state == HVIS_KVP_REGISTERING) {
+		kvp->state = HVIS_KVP_READY;
+		kvp->told = false;
+		dev_info(&ic->dev->dev, "KVP daemon registered%s\n",
+			 kvp->legacy ? " (no IP information)" : "");
+	} else if (kvp->txn == HVIS_KVP_QUEUED) {
+		kvp->txn = HVIS_KVP_WITH_DAEMON;
+	}
+	mutex_unlock(&ic->io);
+}
+
+static void hvis_kvp_on_release(struct hvis_ic_daemon *d, void *priv)
+{
+	struct hvis_kvp *kvp = priv;
+	struct hvis_ic *ic = kvp->ic;
+
+	mutex_lock(&ic->io);
+	if (kvp->state != HVIS_KVP_NO_DAEMON)
+		dev_info(&ic->dev->dev, "KVP daemon gone\n");
+	kvp->state = HVIS_KVP_NO_DAEMON;
+	kvp->legacy = false;
+	if (kvp->txn != HVIS_KVP_IDLE && !kvp->dying) {
+		hvis_ic_error(ic, "%s: the daemon went away before answering",
+			      hvis_kvp_op_name(kvp->op));
+		hvis_kvp_finish(kvp, HVIS_IC_E_FAIL);
+	}
+	mutex_unlock(&ic->io);
+}
+
+static const struct hvis_ic_daemon_ops hvis_kvp_daemon_ops = {
+	.on_write	= hvis_kvp_on_write,
+	.on_read	= hvis_kvp_on_read,
+	.on_release	= hvis_kvp_on_release,
+};
+
+/* --- kvp/ in sysfs ------------------------------------------------------------------ */
+
+static ssize_t hvis_kvp_show(struct device *dev, char *buf,
+			     int (*fn)(struct hvis_kvp *kvp, char *buf))
+{
+	struct hvis_ic *ic = dev_get_drvdata(dev);
+	int n;
+
+	if (!ic)
+		return -ENODEV;
+	mutex_lock(&ic->io);
+	n = fn(ic->priv, buf);
+	mutex_unlock(&ic->io);
+	return n;
+}
+
+static int hvis_kvp_fmt_daemon(struct hvis_kvp *kvp, char *buf)
+{
+	static const char * const states[] = {
+		[HVIS_KVP_NO_DAEMON] = "none",
+		[HVIS_KVP_REGISTERING] = "registering",
+		[HVIS_KVP_READY] = "registered",
+	};
+
+	return sysfs_emit(buf, "%s\n", states[kvp->state]);
+}
+
+static int hvis_kvp_fmt_forwarded(struct hvis_kvp *kvp, char *buf)
+{
+	return sysfs_emit(buf, "%llu\n", kvp->forwarded);
+}
+
+static int hvis_kvp_fmt_timeouts(struct hvis_kvp *kvp, char *buf)
+{
+	return sysfs_emit(buf, "%llu\n", kvp->timeouts);
+}
+
+static int hvis_kvp_fmt_no_daemon(struct hvis_kvp *kvp, char *buf)
+{
+	return sysfs_emit(buf, "%llu\n", kvp->no_daemon);
+}
+
+static int hvis_kvp_fmt_truncated(struct hvis_kvp *kvp, char *buf)
+{
+	return sysfs_emit(buf, "%llu\n", kvp->truncated);
+}
+
+#define HVIS_KVP_ATTR(_name)							\
+static ssize_t _name##_show(struct device *dev, struct device_attribute *attr,	\
+			    char *buf)						\
+{										\
+	return hvis_kvp_show(dev, buf, hvis_kvp_fmt_##_name);			\
+}										\
+static DEVICE_ATTR_RO(_name)
+
+HVIS_KVP_ATTR(daemon);		/* none, registering, registered */
+HVIS_KVP_ATTR(forwarded);	/* requests handed to the daemon */
+HVIS_KVP_ATTR(timeouts);	/* ... that it did not answer in time */
+HVIS_KVP_ATTR(no_daemon);	/* requests failed: no daemon registered */
+HVIS_KVP_ATTR(truncated);	/* answers cut to fit the wire */
+
+static struct attribute *hvis_kvp_attrs[] = {
+	&dev_attr_daemon.attr,
+	&dev_attr_forwarded.attr,
+	&dev_attr_timeouts.attr,
+	&dev_attr_no_daemon.attr,
+	&dev_attr_truncated.attr,
+	NULL
+};
+
+static const struct attribute_group hvis_kvp_group = {
+	.name = "kvp",
+	.attrs = hvis_kvp_attrs,
+};
+
+/* --- the driver --------------------------------------------------------------------- */
+
+static const struct hvis_ic_service hvis_kvp_service = {
+	.name		= "Key-Value Pair Exchange",
+	.msgtype	= HVIS_IC_MSG_KVP,
+	.fw_versions	= hvis_kvp_fw,
+	.nr_fw		= ARRAY_SIZE(hvis_kvp_fw),
+	.msg_versions	= hvis_kvp_msgv,
+	.nr_msg		= ARRAY_SIZE(hvis_kvp_msgv),
+	.min_body	= 2,		/* operation and pool; the rest per operation */
+	.max_packet	= 16384,	/* the IP information is 7456 bytes */
+	.handle		= hvis_kvp_handle,
+};
+
+static int hvis_kvp_probe(struct hvis_device *dev, const struct hvis_device_id *id)
+{
+	struct hvis_ic_daemon *d;
+	struct hvis_kvp *kvp;
+	struct hvis_ic *ic;
+	int ret;
+
+	kvp = kzalloc(sizeof(*kvp), GFP_KERNEL);
+	if (!kvp)
+		return -ENOMEM;
+	INIT_DELAYED_WORK(&kvp->timeout, hvis_kvp_timeout);
+	ret = hvis_ic_probe(dev, &hvis_kvp_service, kvp);
+	if (ret) {
+		kfree(kvp);
+		return ret;
+	}
+	ic = hvis_ic_get(dev);
+	kvp->ic = ic;
+
+	/*
+	 * Under ic->io, so that a daemon quick enough to register at once
+	 * finds kvp->daemon set (its callbacks take ic->io too).
+	 */
+	mutex_lock(&ic->io);
+	d = hvis_ic_daemon_create("hv_kvp", sizeof(struct hvis_kvp_msg), &hvis_kvp_daemon_ops,
+				  kvp);
+	if (!IS_ERR(d))
+		kvp->daemon = d;
+	mutex_unlock(&ic->io);
+	if (IS_ERR(d)) {
+		ret = PTR_ERR(d);
+		goto fail;
+	}
+	ret = device_add_group(&dev->dev, &hvis_kvp_group);
+	if (ret) {
+		hvis_ic_daemon_destroy(d);
+		goto fail;
+	}
+	return 0;
+
+fail:
+	hvis_ic_remove(dev);
+	kfree(kvp);
+	return ret;
+}
+
+static void hvis_kvp_remove(struct hvis_device *dev)
+{
+	struct hvis_ic *ic = hvis_ic_get(dev);
+	struct hvis_kvp *kvp = ic->priv;
+
+	device_remove_group(&dev->dev, &hvis_kvp_group);
+	/* The host gets its answer; nothing is forwarded any more. */
+	mutex_lock(&ic->io);
+	kvp->dying = true;
+	if (kvp->txn != HVIS_KVP_IDLE)
+		hvis_kvp_finish(kvp, HVIS_IC_E_FAIL);
+	mutex_unlock(&ic->io);
+	/* Neither takes ic->io while we hold it: both waits are outside. */
+	cancel_delayed_work_sync(&kvp->timeout);
+	hvis_ic_daemon_destroy(kvp->daemon);
+	hvis_ic_remove(dev);
+	kfree(kvp);
+}
+
+static const struct hvis_device_id hvis_kvp_ids[] = {
+	{ GUID_INIT(0xa9a0f4e7, 0x5a45, 0x4d96, 0xb8, 0x27, 0x8a, 0x84, 0x1e, 0x8c, 0x03, 0xe6) },
+	{}
+};
+
+static struct hvis_driver hvis_kvp_driver = {
+	.name		= "hvis_kvp",
+	.id_table	= hvis_kvp_ids,
+	.probe		= hvis_kvp_probe,
+	.remove		= hvis_kvp_remove,
+	.driver.dev_groups = hvis_ic_groups,
+};
+
+static int __init hvis_kvp_init(void)
+{
+	return hvis_driver_register(&hvis_kvp_driver);
+}
+
+static void __exit hvis_kvp_exit(void)
+{
+	hvis_driver_unregister(&hvis_kvp_driver);
+}
+
+module_init(hvis_kvp_init);
+module_exit(hvis_kvp_exit);
+
+MODULE_DESCRIPTION("Hyper-V Data Exchange (KVP) integration service (hvis)");
+MODULE_LICENSE("GPL");
+MODULE_VERSION(HVIS_VERSION);

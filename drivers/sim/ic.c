@@ -1,21 +1,28 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The simulated host's side of the integration services: what Hyper-V does
- * behind Heartbeat, Shutdown and Time Synchronization, and the status an
+ * behind Heartbeat, Shutdown and Time Synchronization, the transport of the
+ * requests of Data Exchange (KVP), Backup (VSS) and the Guest Service
+ * Interface (ic_xact.c builds and checks those), and the status an
  * administrator reads with Get-VMIntegrationService, for all six services.
  *
  * Per service one request at most is outstanding, as guests expect: the
  * NEGOTIATE when the guest opens the channel, then a heartbeat every
  * heartbeat_ms, or one SYNC and a SAMPLE every timesync_ms, with the ctl
- * file's commands (shutdown, time, icbad) in between.  Every request times
- * out, so a guest that drops a packet or answers nonsense never wedges the
- * host; what it answered is recorded and shown.
+ * file's commands (shutdown, time, icbad) and ic_xact.c's requests in
+ * between.  Every request times out, so a guest that drops a packet or
+ * answers nonsense never wedges the host; what it answered is recorded and
+ * shown.  The one exception is the NEGOTIATE of the three data services: a
+ * guest may leave it unread until its daemon is up (Linux's KVP does), so
+ * the host waits for it as long as the channel stays open.
  *
- * Locking: sim_host_mutex -> sim_chan_lock -> sim_ic_lock.  chan.c calls
- * the channel hooks with its lock held, so nothing here calls chan.c under
- * sim_ic_lock: a service's work builds its request under the lock, drops
- * it, then sends through sim_chan_send_inband(), which refuses a channel
- * closed (or closed and opened again) in between.
+ * Locking: sim_host_mutex -> sim_chan_lock -> sim_ic_lock, and a
+ * service's cmd_lock -> send_lock -> sim_chan_lock.  chan.c calls the
+ * channel hooks with its lock held, so nothing here calls chan.c under
+ * sim_ic_lock: a service's work (or a command, see sim_ic_step()) builds
+ * its request under the lock, drops it, then sends through
+ * sim_chan_send_inband(), which refuses a channel closed (or closed and
+ * opened again) in between.
  */
 #include <linux/completion.h>
 #include <linux/debugfs.h>
@@ -50,7 +57,7 @@ MODULE_PARM_DESC(timesync_ms, "Interval of the host's time samples in ms (defaul
 #define SIM_IC_HB_MISSES	3	/* heartbeat intervals without answer: lost */
 #define SIM_IC_REF_HZ		10000000LL	/* the reference counter: 100 ns */
 #define SIM_IC_MAX_OFFSET	4000000000LL	/* seconds: parenttime stays positive */
-#define SIM_IC_PKT_MAX		(HVIS_IC_HDR_SIZE + sizeof(struct hvis_ic_shutdown))
+#define SIM_IC_PKT_MAX		(HVIS_IC_HDR_SIZE + SIM_IC_BODY_MAX)
 #define SIM_IC_ANSWER		(HVIS_IC_FLAG_TRANSACTION | HVIS_IC_FLAG_RESPONSE)
 
 /* What waits to go out, most urgent first. */
@@ -60,6 +67,7 @@ enum {
 	SIM_PEND_SHUTDOWN	= BIT(2),
 	SIM_PEND_TIME		= BIT(3),	/* the time command */
 	SIM_PEND_SYNC		= BIT(4),	/* the SYNC after a negotiation */
+	SIM_PEND_XACT		= BIT(5),	/* a data service's request */
 };
 
 enum sim_ic_req {
@@ -69,12 +77,14 @@ enum sim_ic_req {
 	SIM_REQ_SHUTDOWN,
 	SIM_REQ_TIMESYNC,
 	SIM_REQ_PROBE,
+	SIM_REQ_XACT,
 };
 
 static const char * const sim_ic_req_names[] = {
 	[SIM_REQ_NONE] = "nothing", [SIM_REQ_NEGOTIATE] = "negotiate",
 	[SIM_REQ_HEARTBEAT] = "heartbeat", [SIM_REQ_SHUTDOWN] = "shutdown",
 	[SIM_REQ_TIMESYNC] = "timesync", [SIM_REQ_PROBE] = "bad packet",
+	[SIM_REQ_XACT] = "request",
 };
 
 /* The broken packets of icbad; see sim_ic_build_probe(). */
@@ -101,12 +111,24 @@ static const char * const sim_ic_probe_names[] = {
 	[SIM_PROBE_STALE] = "stale",
 };
 
+/*
+ * A command waiting for its request, on the command's stack.  Whoever ends
+ * the request hands it over (s->finished) and completes it only after
+ * dropping sim_ic_lock, so that the woken command does not find the lock
+ * still taken: under TCG a waiter spinning on a mutex costs milliseconds.
+ */
+struct sim_ic_waiter {
+	struct completion done;
+	int result;
+};
+
 /* The request on its way, until answered, timed out or the channel is gone. */
 struct sim_ic_txn {
 	enum sim_ic_req req;		/* SIM_REQ_NONE: nothing outstanding */
 	u16 msgtype;
 	u64 trans_id;
 	unsigned long deadline;
+	unsigned int timeout_ms;	/* 0: no deadline */
 	bool waited;			/* a command waits for the outcome */
 	enum sim_ic_probe probe;
 	u64 seq;			/* heartbeat: the guest must answer seq + 1 */
@@ -119,10 +141,9 @@ struct sim_ic {
 	guid_t class_id;
 	guid_t instance_id;
 	u16 msgtype;
-	bool host;			/* the host talks; the others stay No Contact */
+	bool data;			/* KVP, VSS, fcopy: requests come from ic_xact.c */
 	struct delayed_work work;	/* sends, times out, paces the periodic ones */
 	struct mutex cmd_lock;		/* one command at a time; before sim_ic_lock */
-	struct completion cmd_done;
 
 	/* The rest under sim_ic_lock. */
 	bool enabled;
@@ -147,15 +168,18 @@ struct sim_ic {
 	enum sim_ic_probe probe;
 	bool nego_nocommon;		/* the pending NEGOTIATE offers 9.0 only */
 	unsigned int cmd_pend;		/* the pending request it waits for, until sent */
-	int cmd_result;
+	struct sim_ic_waiter *waiter;	/* the command waiting */
+	struct sim_ic_waiter *finished;	/* to be woken once sim_ic_lock is dropped */
+	struct sim_ic_xact *xact;	/* the data request a command waits for */
 	struct sim_ic_txn txn;
-	u8 pkt[SIM_IC_PKT_MAX];		/* the request being sent: the work's own */
+	struct mutex send_lock;		/* pkt; before sim_chan_lock and sim_ic_lock */
+	u8 pkt[SIM_IC_PKT_MAX];		/* the request being sent */
 };
 
 static struct sim_ic sim_ic_svcs[SIM_IC_COUNT] = {
 	[SIM_IC_HEARTBEAT] = {
 		.name = "Heartbeat", .alias = "heartbeat",
-		.msgtype = HVIS_IC_MSG_HEARTBEAT, .host = true,
+		.msgtype = HVIS_IC_MSG_HEARTBEAT,
 		.class_id = GUID_INIT(0x57164f39, 0x9115, 0x4e78, 0xab, 0x55,
 				      0x38, 0x2f, 0x3b, 0xd5, 0x42, 0x2d),
 		.instance_id = GUID_INIT(0xfd149e91, 0x82e0, 0x4a7d, 0xaf, 0xa6,
@@ -163,7 +187,7 @@ static struct sim_ic sim_ic_svcs[SIM_IC_COUNT] = {
 	},
 	[SIM_IC_KVP] = {
 		.name = "Key-Value Pair Exchange", .alias = "kvp",
-		.msgtype = HVIS_IC_MSG_KVP,
+		.msgtype = HVIS_IC_MSG_KVP, .data = true,
 		.class_id = GUID_INIT(0xa9a0f4e7, 0x5a45, 0x4d96, 0xb8, 0x27,
 				      0x8a, 0x84, 0x1e, 0x8c, 0x03, 0xe6),
 		.instance_id = GUID_INIT(0x242ff919, 0x07db, 0x4180, 0x9c, 0x2e,
@@ -171,7 +195,7 @@ static struct sim_ic sim_ic_svcs[SIM_IC_COUNT] = {
 	},
 	[SIM_IC_SHUTDOWN] = {
 		.name = "Shutdown", .alias = "shutdown",
-		.msgtype = HVIS_IC_MSG_SHUTDOWN, .host = true,
+		.msgtype = HVIS_IC_MSG_SHUTDOWN,
 		.class_id = GUID_INIT(0x0e0b6031, 0x5213, 0x4934, 0x81, 0x8b,
 				      0x38, 0xd9, 0x0c, 0xed, 0x39, 0xdb),
 		.instance_id = GUID_INIT(0xb6650ff7, 0x33bc, 0x4840, 0x80, 0x48,
@@ -179,7 +203,7 @@ static struct sim_ic sim_ic_svcs[SIM_IC_COUNT] = {
 	},
 	[SIM_IC_TIMESYNC] = {
 		.name = "Time Synchronization", .alias = "timesync",
-		.msgtype = HVIS_IC_MSG_TIMESYNC, .host = true,
+		.msgtype = HVIS_IC_MSG_TIMESYNC,
 		.class_id = GUID_INIT(0x9527e630, 0xd0ae, 0x497b, 0xad, 0xce,
 				      0xe8, 0x0a, 0xb0, 0x17, 0x5c, 0xaf),
 		.instance_id = GUID_INIT(0x2dd1ce17, 0x079e, 0x403c, 0xb3, 0x52,
@@ -187,7 +211,7 @@ static struct sim_ic sim_ic_svcs[SIM_IC_COUNT] = {
 	},
 	[SIM_IC_VSS] = {
 		.name = "VSS", .alias = "vss",
-		.msgtype = HVIS_IC_MSG_VSS,
+		.msgtype = HVIS_IC_MSG_VSS, .data = true,
 		.class_id = GUID_INIT(0x35fa2e29, 0xea23, 0x4236, 0x96, 0xae,
 				      0x3a, 0x6e, 0xba, 0xcb, 0xa4, 0x40),
 		.instance_id = GUID_INIT(0x2450ee40, 0x33bf, 0x4fbd, 0x89, 0x2e,
@@ -195,7 +219,7 @@ static struct sim_ic sim_ic_svcs[SIM_IC_COUNT] = {
 	},
 	[SIM_IC_FCOPY] = {
 		.name = "Guest Service Interface", .alias = "fcopy",
-		.msgtype = HVIS_IC_MSG_FCOPY,
+		.msgtype = HVIS_IC_MSG_FCOPY, .data = true,
 		.class_id = GUID_INIT(0x34d14be3, 0xdee4, 0x41c8, 0x9a, 0xe7,
 				      0x6b, 0x17, 0x49, 0x77, 0xc1, 0x92),
 		.instance_id = GUID_INIT(0xeb765408, 0x105f, 0x49b6, 0xb4, 0xaa,
@@ -212,6 +236,22 @@ static struct workqueue_struct *sim_ic_wq;
 static bool sim_ic_dying;
 static s64 sim_ic_offset;		/* seconds the host clock runs ahead */
 static u64 sim_ic_wall_base;		/* 100 ns: real time minus reference time at load */
+
+/* Drop sim_ic_lock, then wake the commands whose requests ended meanwhile. */
+static void sim_ic_unlock(void)
+{
+	struct sim_ic_waiter *done[SIM_IC_COUNT];
+	unsigned int i, n = 0;
+
+	for (i = 0; i < SIM_IC_COUNT; i++) {
+		if (sim_ic_svcs[i].finished)
+			done[n++] = sim_ic_svcs[i].finished;
+		sim_ic_svcs[i].finished = NULL;
+	}
+	mutex_unlock(&sim_ic_lock);
+	for (i = 0; i < n; i++)
+		complete(&done[i]->done);
+}
 
 /* Every line names the service and channel, after what happened. */
 static __printf(2, 3) void sim_ic_log(const struct sim_ic *s, const char *fmt, ...)
@@ -253,9 +293,31 @@ static const char *sim_ic_list_str(const struct sim_ic_version_list *l, char *bu
 	return buf;
 }
 
+/* The versions the host offers for @s, or NULL if this host generation has none. */
+static const struct sim_ic_version_list *
+sim_ic_offer(const struct sim_ic *s, const struct sim_ic_version_list **fw)
+{
+	const struct sim_ic_profile_versions *pv = sim_ic_versions_of(sim_profile_name());
+
+	/* A profile outside the table (none is) offers nothing, and says so. */
+	if (!pv) {
+		*fw = &sim_ic_none;
+		return &sim_ic_none;
+	}
+	*fw = &pv->framework;
+	return pv->message[s - sim_ic_svcs].count ? &pv->message[s - sim_ic_svcs] : NULL;
+}
+
+static bool sim_ic_speaks(const struct sim_ic *s)
+{
+	const struct sim_ic_version_list *fw;
+
+	return sim_ic_offer(s, &fw);
+}
+
 static bool sim_ic_periodic(const struct sim_ic *s)
 {
-	return s->host && s->negotiated &&
+	return s->negotiated &&
 	       (s->msgtype == HVIS_IC_MSG_HEARTBEAT || s->msgtype == HVIS_IC_MSG_TIMESYNC);
 }
 
@@ -267,10 +329,20 @@ static unsigned long sim_ic_interval(const struct sim_ic *s)
 	return msecs_to_jiffies(max_t(unsigned int, ms, SIM_IC_MIN_INTERVAL_MS));
 }
 
-/* How long the host waits for an answer: longer for a guest asked to shut down. */
-static unsigned int sim_ic_timeout_ms(enum sim_ic_req req)
+/*
+ * How long the host waits for an answer: longer for a guest asked to shut
+ * down, as long as ic_xact.c says for a data request, and without end for
+ * a data service's NEGOTIATE (see the top of the file).
+ */
+static unsigned int sim_ic_timeout_ms(const struct sim_ic *s, enum sim_ic_req req)
 {
-	return req == SIM_REQ_SHUTDOWN ? SIM_IC_SHUTDOWN_MS : SIM_IC_TIMEOUT_MS;
+	if (req == SIM_REQ_SHUTDOWN)
+		return SIM_IC_SHUTDOWN_MS;
+	if (req == SIM_REQ_XACT)
+		return s->xact->timeout_ms;
+	if (req == SIM_REQ_NEGOTIATE && s->data)
+		return 0;
+	return SIM_IC_TIMEOUT_MS;
 }
 
 /* Run the service's work after @delay jiffies (sooner if already due). */
@@ -282,11 +354,38 @@ static void sim_ic_kick(struct sim_ic *s, unsigned long delay)
 
 static void sim_ic_cmd_finish(struct sim_ic *s, int result)
 {
-	s->cmd_result = result;
-	complete(&s->cmd_done);
+	struct sim_ic_waiter *w = s->waiter;
+
+	if (!w)
+		return;
+	s->waiter = NULL;
+	w->result = result;
+	s->finished = w;
 }
 
-/* The outstanding request is over: answered, timed out or gone. */
+/* When to look again: the deadline, a request waiting, or the next periodic one. */
+static void sim_ic_rearm(struct sim_ic *s, unsigned long now)
+{
+	unsigned long at;
+
+	if (s->txn.req && !s->txn.timeout_ms)
+		return;		/* the answer or the channel's end kicks the work */
+	if (s->txn.req)
+		at = s->txn.deadline;
+	else if (s->pending)
+		at = now;
+	else if (sim_ic_periodic(s))
+		at = s->next_periodic;
+	else
+		return;
+	sim_ic_kick(s, time_after(at, now) ? at - now : 0);
+}
+
+/*
+ * The outstanding request is over: answered, timed out or gone.  The work
+ * runs again only if a request waits or a periodic one will be due: a
+ * data service's next request kicks it itself.
+ */
 static void sim_ic_done(struct sim_ic *s, int result)
 {
 	if (s->txn.waited)
@@ -294,7 +393,7 @@ static void sim_ic_done(struct sim_ic *s, int result)
 	s->txn.req = SIM_REQ_NONE;
 	s->txn.waited = false;
 	if (s->open)
-		sim_ic_kick(s, 0);	/* the next request may go */
+		sim_ic_rearm(s, jiffies);
 }
 
 /* The channel is gone: nothing is outstanding or waits any more. */
@@ -446,6 +545,21 @@ static u32 sim_ic_build_time(struct sim_ic *s, const char *what, u8 flags, bool 
 	return len;
 }
 
+/* A data service's request: the body the command wrote, under our headers. */
+static u32 sim_ic_build_xact(struct sim_ic *s)
+{
+	const struct sim_ic_xact *x = s->xact;
+	u32 len = sim_ic_start(s, s->msgtype, x->req_len);
+	char what[192];
+
+	memcpy(((struct hvis_ic_msg *)s->pkt)->body, x->req, x->req_len);
+	if (!x->quiet) {
+		sim_ic_xact_describe(s->msgtype, x->req, x->req_len, what, sizeof(what));
+		sim_ic_log(s, "H->G IC %s", what);
+	}
+	return len;
+}
+
 /* icbad: one packet a correct guest refuses or drops. */
 static u32 sim_ic_build_probe(struct sim_ic *s)
 {
@@ -511,8 +625,9 @@ static u32 sim_ic_build_probe(struct sim_ic *s)
  */
 static u32 sim_ic_next(struct sim_ic *s, unsigned long now)
 {
-	const unsigned int needs_versions = SIM_PEND_SHUTDOWN | SIM_PEND_TIME | SIM_PEND_SYNC;
-	const struct sim_ic_profile_versions *pv;
+	const unsigned int needs_versions = SIM_PEND_SHUTDOWN | SIM_PEND_TIME | SIM_PEND_SYNC |
+					    SIM_PEND_XACT;
+	const struct sim_ic_version_list *fw, *msg;
 	struct sim_ic_txn *t = &s->txn;
 	unsigned int pend = 0;
 	u8 flags;
@@ -530,14 +645,11 @@ static u32 sim_ic_next(struct sim_ic *s, unsigned long now)
 	if (s->pending & SIM_PEND_NEGOTIATE) {
 		pend = SIM_PEND_NEGOTIATE;
 		t->req = SIM_REQ_NEGOTIATE;
-		pv = sim_ic_versions_of(sim_profile_name());
+		msg = sim_ic_offer(s, &fw);
 		if (s->nego_nocommon)
 			len = sim_ic_build_negotiate(s, &sim_ic_nine, &sim_ic_nine);
-		else if (pv)
-			len = sim_ic_build_negotiate(s, &pv->framework,
-						     &pv->message[s - sim_ic_svcs]);
 		else
-			len = sim_ic_build_negotiate(s, &sim_ic_none, &sim_ic_none);
+			len = sim_ic_build_negotiate(s, fw, msg ?: &sim_ic_none);
 	} else if (s->pending & SIM_PEND_PROBE) {
 		pend = SIM_PEND_PROBE;
 		t->req = SIM_REQ_PROBE;
@@ -558,6 +670,10 @@ static u32 sim_ic_next(struct sim_ic *s, unsigned long now)
 		t->req = SIM_REQ_TIMESYNC;
 		len = sim_ic_build_time(s, "sync", HVIS_IC_TIMESYNC_SYNC, false, 0);
 		s->next_periodic = now + sim_ic_interval(s);
+	} else if (s->pending & SIM_PEND_XACT) {
+		pend = SIM_PEND_XACT;
+		t->req = SIM_REQ_XACT;
+		len = sim_ic_build_xact(s);
 	} else if (sim_ic_periodic(s) && time_after_eq(now, s->next_periodic)) {
 		if (s->msgtype == HVIS_IC_MSG_HEARTBEAT) {
 			t->req = SIM_REQ_HEARTBEAT;
@@ -576,7 +692,8 @@ static u32 sim_ic_next(struct sim_ic *s, unsigned long now)
 		s->cmd_pend = 0;
 	}
 	t->trans_id = ++s->trans_ids;
-	t->deadline = now + msecs_to_jiffies(sim_ic_timeout_ms(t->req));
+	t->timeout_ms = sim_ic_timeout_ms(s, t->req);
+	t->deadline = now + msecs_to_jiffies(t->timeout_ms);
 	s->sent++;
 	return len;
 }
@@ -586,43 +703,34 @@ static void sim_ic_timeout(struct sim_ic *s)
 	enum sim_ic_req req = s->txn.req;
 
 	sim_ic_log(s, "IC no answer to %s within %u ms", sim_ic_req_names[req],
-		   sim_ic_timeout_ms(req));
+		   s->txn.timeout_ms);
 	/* A dropped bad packet is right; heartbeats have a rule of their own. */
 	if (req != SIM_REQ_PROBE && req != SIM_REQ_HEARTBEAT && s->ever)
 		s->lost = true;
 	sim_ic_done(s, -ETIMEDOUT);
 }
 
-/* When to look again: the deadline, a request waiting, or the next periodic one. */
-static void sim_ic_rearm(struct sim_ic *s, unsigned long now)
+/*
+ * Time out the outstanding request, send the next one due, arm the work
+ * for what comes later.  The work runs this, and so does a command right
+ * after queueing its request: one wakeup less per request, which a file
+ * copy of thousands of them notices.  s->send_lock keeps s->pkt for one
+ * sender from building it to having it in the ring.
+ */
+static void sim_ic_step(struct sim_ic *s)
 {
-	unsigned long at;
-
-	if (s->txn.req)
-		at = s->txn.deadline;
-	else if (s->pending)
-		at = now;
-	else if (sim_ic_periodic(s))
-		at = s->next_periodic;
-	else
-		return;
-	sim_ic_kick(s, time_after(at, now) ? at - now : 0);
-}
-
-static void sim_ic_work(struct work_struct *work)
-{
-	struct sim_ic *s = container_of(to_delayed_work(work), struct sim_ic, work);
 	unsigned long now = jiffies;
 	u64 gen, trans_id;
 	u32 relid, len = 0;
 	int ret;
 
+	mutex_lock(&s->send_lock);
 	mutex_lock(&sim_ic_lock);
 	if (!s->open) {
-		mutex_unlock(&sim_ic_lock);
-		return;
+		sim_ic_unlock();
+		goto out;
 	}
-	if (s->txn.req && time_after_eq(now, s->txn.deadline))
+	if (s->txn.req && s->txn.timeout_ms && time_after_eq(now, s->txn.deadline))
 		sim_ic_timeout(s);
 	if (!s->txn.req)
 		len = sim_ic_next(s, now);
@@ -630,21 +738,28 @@ static void sim_ic_work(struct work_struct *work)
 	gen = s->gen;
 	trans_id = s->txn.trans_id;
 	sim_ic_rearm(s, now);
-	mutex_unlock(&sim_ic_lock);
+	sim_ic_unlock();
 	if (!len)
-		return;
+		goto out;
 
-	/* s->pkt stays ours meanwhile: only this work writes it. */
 	ret = sim_chan_send_inband(relid, gen, s->pkt, len, trans_id);
-	if (!ret)
-		return;
-	mutex_lock(&sim_ic_lock);
-	if (s->txn.req && s->txn.trans_id == trans_id) {
-		sim_ic_log(s, "IC %s not sent: error %d", sim_ic_req_names[s->txn.req], ret);
-		s->sent--;
-		sim_ic_done(s, ret);
+	if (ret) {
+		mutex_lock(&sim_ic_lock);
+		if (s->txn.req && s->txn.trans_id == trans_id) {
+			sim_ic_log(s, "IC %s not sent: error %d", sim_ic_req_names[s->txn.req],
+				   ret);
+			s->sent--;
+			sim_ic_done(s, ret);
+		}
+		sim_ic_unlock();
 	}
-	mutex_unlock(&sim_ic_lock);
+out:
+	mutex_unlock(&s->send_lock);
+}
+
+static void sim_ic_work(struct work_struct *work)
+{
+	sim_ic_step(container_of(to_delayed_work(work), struct sim_ic, work));
 }
 
 /* --- answers ------------------------------------------------------------------- */
@@ -727,6 +842,33 @@ static int sim_ic_on_probe(struct sim_ic *s, const struct hvis_ic_msg *m)
 	return sim_ic_bad(s, "the guest accepted the malformed NEGOTIATE %s", what);
 }
 
+/*
+ * The answer to a data request: ic_xact.c checks it against the request,
+ * still in s->pkt (the work builds the next one only once this is over),
+ * and the command waiting, if it still does, gets the status and body.  A
+ * failure status is the guest's answer, not a failed transport: 0 then.
+ */
+static int sim_ic_on_xact(struct sim_ic *s, const struct hvis_ic_msg *m)
+{
+	const struct hvis_ic_msg *req = (const struct hvis_ic_msg *)s->pkt;
+	struct sim_ic_xact *x = s->txn.waited ? s->xact : NULL;
+	char what[192];
+
+	if (sim_ic_xact_check(s->msgtype, req->body, req->ic.msgsize, m->body, m->ic.msgsize,
+			      m->ic.status, what, sizeof(what)))
+		return sim_ic_bad(s, "%s", what);
+	if (m->ic.status != HVIS_IC_S_OK || !x || !x->quiet) {
+		sim_ic_xact_describe(s->msgtype, req->body, req->ic.msgsize, what, sizeof(what));
+		sim_ic_log(s, "G->H IC %s: status=%#x", what, m->ic.status);
+	}
+	if (x) {
+		x->status = m->ic.status;
+		x->ans_len = min_t(u32, m->ic.msgsize, x->ans_size);
+		memcpy(x->ans, m->body, x->ans_len);
+	}
+	return 0;
+}
+
 /* A packet from the guest: the answer to the outstanding request, or bad. */
 static void sim_ic_answer(struct sim_ic *s, const struct hvis_pkt_desc *d,
 			  const struct hvis_ic_msg *m, u32 len)
@@ -756,6 +898,8 @@ static void sim_ic_answer(struct sim_ic *s, const struct hvis_pkt_desc *d,
 		ret = sim_ic_on_heartbeat(s, m);
 	else if (t->req == SIM_REQ_PROBE)
 		ret = sim_ic_on_probe(s, m);
+	else if (t->req == SIM_REQ_XACT)
+		ret = sim_ic_on_xact(s, m);
 	else
 		ret = m->ic.status == HVIS_IC_S_OK ? 0 : -EIO;
 
@@ -808,13 +952,12 @@ bool sim_ic_opened(u32 relid, u64 gen, const guid_t *class_id)
 		s->pending = 0;
 		memset(&s->txn, 0, sizeof(s->txn));
 		sim_ic_log(s, "IC %s channel open", s->name);
-		if (s->host) {
-			s->pending = SIM_PEND_NEGOTIATE;
-			s->nego_nocommon = false;
-			sim_ic_kick(s, 0);
-		}
+		/* A service this host generation lacks: an empty list, no common version. */
+		s->pending = SIM_PEND_NEGOTIATE;
+		s->nego_nocommon = false;
+		sim_ic_kick(s, 0);
 	}
-	mutex_unlock(&sim_ic_lock);
+	sim_ic_unlock();
 	return !!s;
 }
 
@@ -830,7 +973,7 @@ void sim_ic_closed(u32 relid, u64 gen)
 			s->lost = true;
 		sim_ic_disconnect(s);
 	}
-	mutex_unlock(&sim_ic_lock);
+	sim_ic_unlock();
 }
 
 /* The guest reconnected or unloaded: every service starts at No Contact. */
@@ -843,7 +986,7 @@ void sim_ic_reset(void)
 		sim_ic_disconnect(&sim_ic_svcs[i]);
 		sim_ic_forget(&sim_ic_svcs[i], true);
 	}
-	mutex_unlock(&sim_ic_lock);
+	sim_ic_unlock();
 }
 
 void sim_ic_received(u32 relid, u64 gen, const struct hvis_pkt_desc *d, const void *payload,
@@ -855,7 +998,7 @@ void sim_ic_received(u32 relid, u64 gen, const struct hvis_pkt_desc *d, const vo
 	s = sim_ic_find(relid, gen);
 	if (s)
 		sim_ic_answer(s, d, payload, len);
-	mutex_unlock(&sim_ic_lock);
+	sim_ic_unlock();
 }
 
 /* --- commands ------------------------------------------------------------------ */
@@ -886,7 +1029,7 @@ unsigned int sim_ic_offer_all(void)
 			n++;
 		}
 	}
-	mutex_unlock(&sim_ic_lock);
+	sim_ic_unlock();
 	return n;
 }
 
@@ -919,37 +1062,46 @@ int sim_ic_enable(const char *name, bool on)
 	s->enabled = on;
 	sim_log("IC %s %s", s->name, on ? "enabled" : "disabled");
 out:
-	mutex_unlock(&sim_ic_lock);
+	sim_ic_unlock();
 	return ret;
 }
 
 /*
  * Queue request @pend (its parameters set; s->cmd_lock and sim_ic_lock
- * held) and wait for its outcome: 0 when the guest answered OK, -EIO when
- * it answered with a failure status, -EPROTO when the answer was
- * malformed, -ETIMEDOUT, -ENOTCONN when the channel went away first.
+ * held) and wait up to @wait_ms for its outcome: 0 when the guest answered
+ * OK (a data request: answered at all), -EIO when it answered with a
+ * failure status, -EPROTO when the answer was malformed, -ETIMEDOUT,
+ * -ENOTCONN when the channel went away first, -EINTR when the caller was
+ * killed meanwhile (the request still runs its course, unwatched).
  */
-static int sim_ic_run(struct sim_ic *s, unsigned int pend)
+static int sim_ic_run(struct sim_ic *s, unsigned int pend, unsigned int wait_ms)
 {
-	int ret = 0;
+	struct sim_ic_waiter w;
+	long left;
 
+	init_completion(&w.done);
+	s->waiter = &w;
 	s->cmd_pend = pend;
 	s->pending |= pend;
-	reinit_completion(&s->cmd_done);
-	sim_ic_kick(s, 0);
-	mutex_unlock(&sim_ic_lock);
-	if (!wait_for_completion_timeout(&s->cmd_done, msecs_to_jiffies(SIM_IC_CMD_WAIT_MS)))
-		ret = -ETIMEDOUT;
+	sim_ic_unlock();
+	sim_ic_step(s);
+	left = wait_for_completion_killable_timeout(&w.done, msecs_to_jiffies(wait_ms));
 	mutex_lock(&sim_ic_lock);
-	if (ret) {
+	if (left > 0)
+		return w.result;
+	if (s->waiter == &w) {
 		/* Every request times out by itself; this is the last resort. */
+		s->waiter = NULL;
 		s->pending &= ~s->cmd_pend;
 		s->cmd_pend = 0;
 		s->txn.waited = false;
-	} else {
-		ret = s->cmd_result;
+		return left ? -EINTR : -ETIMEDOUT;
 	}
-	return ret;
+	/* It ended just now: the completion is on its way, @w must outlive it. */
+	sim_ic_unlock();
+	wait_for_completion(&w.done);
+	mutex_lock(&sim_ic_lock);
+	return w.result;
 }
 
 /* A command's locks: a second command on the service waits its turn. */
@@ -963,7 +1115,7 @@ static int sim_ic_cmd_lock(struct sim_ic *s)
 
 static void sim_ic_cmd_unlock(struct sim_ic *s)
 {
-	mutex_unlock(&sim_ic_lock);
+	sim_ic_unlock();
 	mutex_unlock(&s->cmd_lock);
 }
 
@@ -982,7 +1134,7 @@ static int sim_ic_cmd_shutdown(char *args)
 		ret = -ENOTCONN;
 	} else {
 		s->shutdown_flags = flags;
-		ret = sim_ic_run(s, SIM_PEND_SHUTDOWN);
+		ret = sim_ic_run(s, SIM_PEND_SHUTDOWN, SIM_IC_CMD_WAIT_MS);
 	}
 	sim_ic_cmd_unlock(s);
 	return ret;
@@ -1020,7 +1172,7 @@ static int sim_ic_cmd_time(char *args)
 		ret = -ENOTCONN;
 	} else {
 		s->time_flags = flags;
-		ret = sim_ic_run(s, SIM_PEND_TIME);
+		ret = sim_ic_run(s, SIM_PEND_TIME, SIM_IC_CMD_WAIT_MS);
 	}
 	sim_ic_cmd_unlock(s);
 	return ret;
@@ -1050,10 +1202,48 @@ static int sim_ic_cmd_bad(char *args)
 	} else if (probe == SIM_PROBE_NOCOMMON || probe == SIM_PROBE_RENEGOTIATE) {
 		/* Real negotiations: their answers count. */
 		s->nego_nocommon = probe == SIM_PROBE_NOCOMMON;
-		ret = sim_ic_run(s, SIM_PEND_NEGOTIATE);
+		ret = sim_ic_run(s, SIM_PEND_NEGOTIATE, SIM_IC_CMD_WAIT_MS);
 	} else {
 		s->probe = probe;
-		ret = sim_ic_run(s, SIM_PEND_PROBE);
+		ret = sim_ic_run(s, SIM_PEND_PROBE, SIM_IC_CMD_WAIT_MS);
+	}
+	sim_ic_cmd_unlock(s);
+	return ret;
+}
+
+/*
+ * One request of a data service (KVP, VSS, fcopy: @msgtype), for
+ * ic_xact.c: queued behind whatever the service has outstanding, sent once
+ * it is the service's turn, answered into @x.  Returns 0 when the guest
+ * answered (its status in x->status), else as sim_ic_run() says.  Waits,
+ * so never under sim_host_mutex.
+ */
+int sim_ic_transact(u16 msgtype, struct sim_ic_xact *x)
+{
+	struct sim_ic *s = NULL;
+	unsigned int i, wait_ms;
+	int ret;
+
+	for (i = 0; i < SIM_IC_COUNT; i++)
+		if (sim_ic_svcs[i].data && sim_ic_svcs[i].msgtype == msgtype)
+			s = &sim_ic_svcs[i];
+	if (!s || !x->req_len || x->req_len > SIM_IC_BODY_MAX || !x->timeout_ms)
+		return -EINVAL;
+	if (sim_ic_cmd_lock(s))
+		return -EINTR;
+	if (!s->negotiated) {
+		ret = -ENOTCONN;
+	} else {
+		/*
+		 * The request ahead of it (one a killed command left, or a
+		 * bad packet's), then its own.
+		 */
+		wait_ms = SIM_IC_TIMEOUT_MS + x->timeout_ms + 1000;
+		if (s->txn.req && s->txn.timeout_ms && time_before(jiffies, s->txn.deadline))
+			wait_ms += jiffies_to_msecs(s->txn.deadline - jiffies);
+		s->xact = x;
+		ret = sim_ic_run(s, SIM_PEND_XACT, wait_ms);
+		s->xact = NULL;
 	}
 	sim_ic_cmd_unlock(s);
 	return ret;
@@ -1095,6 +1285,10 @@ static void sim_ic_secondary(const struct sim_ic *s, char *buf, size_t size)
 	buf[0] = '\0';
 	if (!s->enabled)
 		return;
+	if (!sim_ic_speaks(s)) {
+		snprintf(buf, size, "Not offered by this host (%s)", sim_profile_name());
+		return;
+	}
 	if (s->nocommon) {
 		strscpy(buf, "no common protocol version", size);
 		return;
@@ -1140,7 +1334,7 @@ static int sim_ics_show(struct seq_file *f, void *unused)
 			seq_puts(f, "-\t");
 		seq_printf(f, "%llu\t%llu\t%llu\n", s->sent, s->answered, s->bad);
 	}
-	mutex_unlock(&sim_ic_lock);
+	sim_ic_unlock();
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(sim_ics);
@@ -1148,6 +1342,7 @@ DEFINE_SHOW_ATTRIBUTE(sim_ics);
 void sim_ic_debugfs(struct dentry *dir)
 {
 	debugfs_create_file("ics", 0400, dir, NULL, &sim_ics_fops);
+	sim_ic_xact_debugfs(dir);
 }
 
 int sim_ic_init(void)
@@ -1167,7 +1362,7 @@ int sim_ic_init(void)
 	for (i = 0; i < SIM_IC_COUNT; i++) {
 		INIT_DELAYED_WORK(&sim_ic_svcs[i].work, sim_ic_work);
 		mutex_init(&sim_ic_svcs[i].cmd_lock);
-		init_completion(&sim_ic_svcs[i].cmd_done);
+		mutex_init(&sim_ic_svcs[i].send_lock);
 	}
 	return 0;
 }
@@ -1179,10 +1374,11 @@ void sim_ic_exit(void)
 
 	mutex_lock(&sim_ic_lock);
 	sim_ic_dying = true;
-	mutex_unlock(&sim_ic_lock);
+	sim_ic_unlock();
 	for (i = 0; i < SIM_IC_COUNT; i++) {
 		cancel_delayed_work_sync(&sim_ic_svcs[i].work);
 		mutex_destroy(&sim_ic_svcs[i].cmd_lock);
+		mutex_destroy(&sim_ic_svcs[i].send_lock);
 	}
 	destroy_workqueue(sim_ic_wq);
 }

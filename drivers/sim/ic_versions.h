@@ -7,8 +7,10 @@
  * These per-generation lists are our inference from the version constants
  * known for Windows hosts (the versions a generation first spoke), not a
  * documented table: Microsoft publishes the constants, not which host
- * offers which.  VSS and Guest Service Interface have no host logic in the
- * simulator yet, so they offer nothing and are never negotiated.
+ * offers which.  An empty list means the host generation does not speak
+ * the service to a Linux guest: VSS needs VMBus 3.0 (WS2012R2) and the
+ * Guest Service Interface (Copy-VMFile) came with WS2012R2.  The host then
+ * offers no message version, and no version is ever agreed.
  *
  * Self-contained on purpose: the simulator and the KUnit suites both
  * include it.
@@ -63,8 +65,12 @@ struct sim_ic_profile_versions {
 #define SIM_ICL_SD_2019	SIM_ICL(SIM_ICV(1, 0), SIM_ICV(3, 0), SIM_ICV(3, 1), SIM_ICV(3, 2))
 #define SIM_ICL_TS_2016	SIM_ICL(SIM_ICV(1, 0), SIM_ICV(3, 0), SIM_ICV(4, 0))
 #define SIM_ICL_KVP_2016 SIM_ICL(SIM_ICV(3, 0), SIM_ICV(4, 0), SIM_ICV(5, 0))
+#define SIM_ICL_NONE	{ .count = 0 }
+#define SIM_ICL_VSS_2012R2 SIM_ICL(SIM_ICV(5, 0))
+#define SIM_ICL_VSS_2019 SIM_ICL(SIM_ICV(5, 0), SIM_ICV(6, 0), SIM_ICV(7, 0))
+#define SIM_ICL_FC_2012R2 SIM_ICL(SIM_ICV(1, 1))
 
-#define SIM_IC_PROFILE(name, fw, hb, kvp, sd, ts)			\
+#define SIM_IC_PROFILE(name, fw, hb, kvp, sd, ts, vss, fc)		\
 	{								\
 		.profile = (name),					\
 		.framework = fw,					\
@@ -73,34 +79,41 @@ struct sim_ic_profile_versions {
 			[SIM_IC_KVP] = kvp,				\
 			[SIM_IC_SHUTDOWN] = sd,				\
 			[SIM_IC_TIMESYNC] = ts,				\
+			[SIM_IC_VSS] = vss,				\
+			[SIM_IC_FCOPY] = fc,				\
 		},							\
 	}
 
 static const struct sim_ic_profile_versions sim_ic_versions[] __maybe_unused = {
-	SIM_IC_PROFILE("WS2008", SIM_ICL_1, SIM_ICL_1, SIM_ICL_1, SIM_ICL_1, SIM_ICL_1),
+	SIM_IC_PROFILE("WS2008", SIM_ICL_1, SIM_ICL_1, SIM_ICL_1, SIM_ICL_1, SIM_ICL_1,
+		       SIM_ICL_NONE, SIM_ICL_NONE),
 	SIM_IC_PROFILE("WS2008R2", SIM_ICL_1_3, SIM_ICL_1_3, SIM_ICL_1_3, SIM_ICL_1_3,
-		       SIM_ICL_1_3),
+		       SIM_ICL_1_3, SIM_ICL_NONE, SIM_ICL_NONE),
 	SIM_IC_PROFILE("WS2012", SIM_ICL_1_3, SIM_ICL_1_3, SIM_ICL_1_3, SIM_ICL_1_3,
-		       SIM_ICL_1_3),
+		       SIM_ICL_1_3, SIM_ICL_NONE, SIM_ICL_NONE),
 	SIM_IC_PROFILE("WS2012R2", SIM_ICL_1_3, SIM_ICL_1_3, SIM_ICL_1_3, SIM_ICL_1_3,
-		       SIM_ICL_1_3),
+		       SIM_ICL_1_3, SIM_ICL_VSS_2012R2, SIM_ICL_FC_2012R2),
 	SIM_IC_PROFILE("WS2016", SIM_ICL_1_3, SIM_ICL_1_3, SIM_ICL_KVP_2016, SIM_ICL_SD_2016,
-		       SIM_ICL_TS_2016),
+		       SIM_ICL_TS_2016, SIM_ICL_VSS_2012R2, SIM_ICL_FC_2012R2),
 	SIM_IC_PROFILE("4.1", SIM_ICL_1_3, SIM_ICL_1_3, SIM_ICL_KVP_2016, SIM_ICL_SD_2016,
-		       SIM_ICL_TS_2016),
+		       SIM_ICL_TS_2016, SIM_ICL_VSS_2012R2, SIM_ICL_FC_2012R2),
 	SIM_IC_PROFILE("5.0", SIM_ICL_1_3, SIM_ICL_1_3, SIM_ICL_KVP_2016, SIM_ICL_SD_2016,
-		       SIM_ICL_TS_2016),
+		       SIM_ICL_TS_2016, SIM_ICL_VSS_2012R2, SIM_ICL_FC_2012R2),
 	SIM_IC_PROFILE("5.1", SIM_ICL_1_3, SIM_ICL_1_3, SIM_ICL_KVP_2016, SIM_ICL_SD_2016,
-		       SIM_ICL_TS_2016),
+		       SIM_ICL_TS_2016, SIM_ICL_VSS_2012R2, SIM_ICL_FC_2012R2),
 	SIM_IC_PROFILE("WS2019", SIM_ICL_1_3, SIM_ICL_1_3, SIM_ICL_KVP_2016, SIM_ICL_SD_2019,
-		       SIM_ICL_TS_2016),
+		       SIM_ICL_TS_2016, SIM_ICL_VSS_2019, SIM_ICL_FC_2012R2),
 	SIM_IC_PROFILE("WS2022", SIM_ICL_1_3, SIM_ICL_HB_2022, SIM_ICL_KVP_2016,
-		       SIM_ICL_SD_2019, SIM_ICL_TS_2016),
+		       SIM_ICL_SD_2019, SIM_ICL_TS_2016, SIM_ICL_VSS_2019, SIM_ICL_FC_2012R2),
 	SIM_IC_PROFILE("6.0", SIM_ICL_1_3, SIM_ICL_HB_2022, SIM_ICL_KVP_2016,
-		       SIM_ICL_SD_2019, SIM_ICL_TS_2016),
+		       SIM_ICL_SD_2019, SIM_ICL_TS_2016, SIM_ICL_VSS_2019, SIM_ICL_FC_2012R2),
 };
 
 #undef SIM_IC_PROFILE
+#undef SIM_ICL_FC_2012R2
+#undef SIM_ICL_VSS_2019
+#undef SIM_ICL_VSS_2012R2
+#undef SIM_ICL_NONE
 #undef SIM_ICL_KVP_2016
 #undef SIM_ICL_TS_2016
 #undef SIM_ICL_SD_2019

@@ -57,4 +57,29 @@ int sim_ic_enable(const char *name, bool on);
 int sim_ic_command(const char *cmd, char *args);
 void sim_ic_debugfs(struct dentry *dir);
 
+/*
+ * The data services (KVP, VSS, fcopy).  ic.c carries their requests:
+ * sim_ic_transact() sends one and waits for its answer.  ic_xact.c builds
+ * them (the debugfs files kvp, vss and fcopy) and tells ic.c, under its
+ * lock, whether an answer makes sense and what to log.
+ */
+#define SIM_IC_BODY_MAX		7428	/* the largest: KVP's IP information */
+
+struct sim_ic_xact {
+	const void *req;		/* the body to send */
+	u32 req_len;
+	unsigned int timeout_ms;	/* how long the guest may take */
+	bool quiet;			/* log only a failure (bulk data) */
+	void *ans;			/* room for the answer's body */
+	u32 ans_size;
+	u32 ans_len;			/* out: the body, cut to ans_size */
+	u32 status;			/* out: the guest's status */
+};
+
+int sim_ic_transact(u16 msgtype, struct sim_ic_xact *x);
+int sim_ic_xact_check(u16 msgtype, const void *req, u32 req_len, const void *ans, u32 ans_len,
+		      u32 status, char *why, size_t size);
+void sim_ic_xact_describe(u16 msgtype, const void *body, u32 len, char *buf, size_t size);
+void sim_ic_xact_debugfs(struct dentry *dir);
+
 #endif /* _HVIS_SIM_H */

@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * What the three hvis daemons share: logging (syslog, or stderr with -n,
+ * held in memory while filesystems are frozen), the common options, and
+ * the device: open, register, read one message, write one answer.
+ *
+ * This file and hvisd.c live in tools/hvis-kvp-daemon/; the VSS and fcopy
+ * daemons use them through symbolic links, so there is one copy.
+ */
+#ifndef HVISD_H
+#define HVISD_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <syslog.h>
+#include <sys/types.h>
+
+/* Status codes the daemons answer with (the host's HRESULT values). */
+#define HVISD_S_OK			0
+#define HVISD_E_FAIL			((int32_t)0x80004005)
+#define HVISD_S_CONT			((int32_t)0x80070103)
+#define HVISD_GUID_NOTFOUND		((int32_t)0x80041002)
+#define HVISD_ERROR_ALREADY_EXISTS	((int32_t)0x80070050)
+#define HVISD_ERROR_DISK_FULL		((int32_t)0x80070070)
+
+struct hvisd;
+
+/*
+ * Registration: write the service's hello and read the kernel's answer on
+ * d->fd.  Returns 0, or -1 with the reason logged.
+ */
+typedef int (*hvisd_register_fn)(struct hvisd *d);
+
+struct hvisd {
+	const char *name;		/* program name, for logs and usage */
+	const char *dev_path;		/* -d, or the service's default */
+	int fd;				/* the device; -1 while closed */
+	int test_fd;			/* -F: an inherited descriptor, or -1 */
+	bool foreground;		/* -n */
+	bool retry;			/* -r */
+	hvisd_register_fn do_register;
+};
+
+/* Set by the signal handler hvisd_signals() installs. */
+extern volatile sig_atomic_t hvisd_stop;
+
+void hvisd_log_init(const char *name, bool foreground);
+void hvisd_log(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* While held, log lines are kept in memory; releasing emits them. */
+void hvisd_log_hold(bool hold);
+/* In a forked child: forget lines the parent was holding. */
+void hvisd_log_forget(void);
+
+/* SIGTERM, SIGINT, SIGHUP set hvisd_stop (no SA_RESTART); SIGPIPE ignored. */
+void hvisd_signals(void);
+
+/*
+ * Options every daemon takes: -n, -r, -d DEVICE, -F FD.  Returns true if
+ * @opt was one of them (exits on a bad argument).
+ */
+bool hvisd_common_opt(struct hvisd *d, int opt, const char *arg);
+#define HVISD_COMMON_OPTS "nrd:F:h"
+#define HVISD_COMMON_USAGE \
+	"  -n          stay in the foreground and log to stderr\n" \
+	"  -d DEVICE   the device (default %s)\n" \
+	"  -r          if the device is missing or goes away, retry with backoff\n" \
+	"              instead of exiting\n" \
+	"  -F FD       testing: use the already open descriptor FD (a SOCK_SEQPACKET\n" \
+	"              socket) as the device\n" \
+	"  -h          this help\n"
+
+/*
+ * Open the device and register; with -r keep trying (1 s doubling to 30 s)
+ * until it works or hvisd_stop.  Returns 0 or -1.
+ */
+int hvisd_connect(struct hvisd *d);
+/* Close the device (not an -F descriptor). */
+void hvisd_disconnect(struct hvisd *d);
+/*
+ * Connect and become a daemon (unless -n); exits if the device cannot be
+ * had.  Without -r that happens in the foreground, so a missing device is
+ * an error the caller sees; with -r the daemon waits in the background.
+ */
+void hvisd_start(struct hvisd *d);
+/* The device failed: with -r connect again (0), else -1. */
+int hvisd_reconnect(struct hvisd *d);
+
+/*
+ * Wait up to @timeout_ms (-1: forever) for one message and read it into
+ * @buf.  Returns its length; 0 if the wait timed out or a signal came; -1
+ * if the device failed or went away (logged).
+ */
+ssize_t hvisd_recv(struct hvisd *d, void *buf, size_t size, int timeout_ms);
+/* Write one whole message; -1 (logged) if the kernel refused it. */
+int hvisd_send(struct hvisd *d, const void *buf, size_t len);
+/* One whole message both ways, for registration (no timeout). */
+int hvisd_write_all(int fd, const void *buf, size_t len);
+ssize_t hvisd_read_msg(int fd, void *buf, size_t size);
+
+/* Copy a string the kernel gave in a fixed-size field: -1 if unterminated. */
+int hvisd_field_str(char *dst, size_t dst_size, const void *field, size_t field_size);
+
+#endif

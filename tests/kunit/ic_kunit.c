@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * KUnit suites for the pure helpers of the integration-component framework:
- * the header check every packet goes through and the version negotiation
- * every util channel starts with.
+ * the header check every packet goes through, the version negotiation
+ * every util channel starts with, and the UTF-16/UTF-8 conversions between
+ * the host and the service daemons.
  *
  * As in vmbus_kunit.c, the code under test is compiled into this module so
  * that it runs without Hyper-V, and its exports are dropped so that this
@@ -14,6 +15,7 @@
  */
 #include <kunit/test.h>
 #include <linux/export.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
@@ -21,6 +23,7 @@
 #define EXPORT_SYMBOL_GPL(sym)
 
 #include "../../drivers/ic/negotiate.c"
+#include "../../drivers/ic/utf.c"
 #include "../../drivers/sim/ic_versions.h"
 
 /* A request as the host sends it: TRANSACTION|REQUEST. */
@@ -657,7 +660,495 @@ static struct kunit_suite hvis_ic_negotiate_suite = {
 	.test_cases = hvis_ic_negotiate_cases,
 };
 
-kunit_test_suites(&hvis_ic_hdr_suite, &hvis_ic_negotiate_suite);
+/* ------------------------------------------------------------------------ */
+/* hvis_ic_utf16_to_utf8, hvis_ic_utf8_to_utf16 */
+
+/*
+ * Both directions are driven through buffers allocated at exactly the size
+ * the converter is told, filled with 0xff first: on the debug kernel a read
+ * or write one byte too far is a KASAN report, and a terminator that was
+ * not written shows up as 0xff.  The log budget above holds here too:
+ * every check is an assertion, so a case ends at its first mismatch, and
+ * its message names the input.
+ */
+
+/* Longest test string, in units or bytes. */
+#define UTF_MAX		64
+
+/* @units code units as UTF-16LE bytes, in a buffer of exactly that size. */
+static u8 *utf_wire(struct kunit *test, const u16 *u, size_t units)
+{
+	u8 *p = kunit_kmalloc(test, 2 * units, GFP_KERNEL);
+	size_t i;
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, p);
+	for (i = 0; i < units; i++) {
+		p[2 * i] = u[i] & 0xff;
+		p[2 * i + 1] = u[i] >> 8;
+	}
+	return p;
+}
+
+/* A buffer of exactly @size bytes, all 0xff. */
+static void *utf_fresh(struct kunit *test, size_t size)
+{
+	void *p = kunit_kmalloc(test, size, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, p);
+	memset(p, 0xff, size);
+	return p;
+}
+
+/* @units code units as "d83d de00", for messages. */
+static const char *utf_units_text(struct kunit *test, const u16 *u, size_t units)
+{
+	size_t i, n = 0, size = 5 * units + 1;
+	char *s = kunit_kzalloc(test, size, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, s);
+	for (i = 0; i < units; i++)
+		n += scnprintf(s + n, size - n, "%s%04x", i ? " " : "", u[i]);
+	return s;
+}
+
+/* @u (@units units) to UTF-8 in exactly @size bytes: @want, NUL-terminated. */
+static void utf_to8_ok(struct kunit *test, const u16 *u, size_t units, size_t size,
+		       const char *want)
+{
+	const char *what = utf_units_text(test, u, units);
+	size_t len = strlen(want);
+	char *out = utf_fresh(test, size);
+	int n;
+
+	n = hvis_ic_utf16_to_utf8(utf_wire(test, u, units), units, out, size);
+	KUNIT_ASSERT_EQ_MSG(test, (int)len, n, "%s, size %zu", what, size);
+	KUNIT_ASSERT_TRUE_MSG(test, !memcmp(out, want, len + 1), "%s: got %*ph", what,
+			      (int)len + 1, out);
+}
+
+/* @u (@units units) to UTF-8 in exactly @size bytes fails with @err. */
+static void utf_to8_err(struct kunit *test, const u16 *u, size_t units, size_t size, int err)
+{
+	char *out = utf_fresh(test, size);
+	int n;
+
+	n = hvis_ic_utf16_to_utf8(utf_wire(test, u, units), units, out, size);
+	KUNIT_ASSERT_EQ_MSG(test, err, n, "%s, size %zu", utf_units_text(test, u, units), size);
+}
+
+/*
+ * @len bytes of @s (copied to a buffer of exactly that size) to UTF-16 in a
+ * fresh field of @units units; the field in *@field.
+ */
+static int utf_to16(struct kunit *test, const char *s, size_t len, size_t units,
+		    bool *truncated, u8 **field)
+{
+	char *in = kunit_kmalloc(test, len, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, in);
+	memcpy(in, s, len);
+	*field = utf_fresh(test, 2 * units);
+	return hvis_ic_utf8_to_utf16(in, len, *field, units, truncated);
+}
+
+/* The @units-unit field holds @want (@n units), then only zeros. */
+static void utf_field_is(struct kunit *test, const u8 *field, size_t units, const u16 *want,
+			 size_t n, const char *s)
+{
+	size_t i;
+	u16 u, w;
+
+	for (i = 0; i < units; i++) {
+		u = field[2 * i] | field[2 * i + 1] << 8;
+		w = i < n ? want[i] : 0;
+		KUNIT_ASSERT_EQ_MSG(test, w, u, "%*ph: unit %zu of %zu", (int)strlen(s), s, i,
+				    units);
+	}
+}
+
+/* The C string @s to UTF-16 in a field of @units units: @want (@n units). */
+static void utf_to16_ok(struct kunit *test, const char *s, size_t units, const u16 *want,
+			size_t n)
+{
+	u8 *field;
+	int ret;
+
+	ret = utf_to16(test, s, strlen(s), units, NULL, &field);
+	KUNIT_ASSERT_EQ_MSG(test, (int)n, ret, "%*ph, %zu units", (int)strlen(s), s, units);
+	utf_field_is(test, field, units, want, n, s);
+}
+
+/* @len bytes of @s to UTF-16 in @units units fail with @err, truncating or not. */
+static void utf_to16_err(struct kunit *test, const char *s, size_t len, size_t units, int err)
+{
+	bool cut = false;
+	u8 *field;
+
+	KUNIT_ASSERT_EQ_MSG(test, err, utf_to16(test, s, len, units, NULL, &field),
+			    "%*ph, %zu units", (int)len, s, units);
+	KUNIT_ASSERT_EQ_MSG(test, err, utf_to16(test, s, len, units, &cut, &field),
+			    "%*ph, %zu units, truncating", (int)len, s, units);
+}
+
+/* @s and @u (@n units) are the same text, both ways, in exactly fitting buffers. */
+static void utf_same(struct kunit *test, const char *s, const u16 *u, size_t n)
+{
+	utf_to8_ok(test, u, n, strlen(s) + 1, s);
+	utf_to16_ok(test, s, n + 1, u, n);
+}
+
+static void utf_ascii(struct kunit *test)
+{
+	static const u16 u[] = { 'K', 'e', 'y', ' ', '/', '1', '~', 0x7f };
+
+	utf_same(test, "Key /1~\x7f", u, ARRAY_SIZE(u));
+}
+
+/* é, and the ends of the two-byte range: U+0080, U+07FF. */
+static void utf_two_bytes(struct kunit *test)
+{
+	static const u16 e[] = { 0xe9 };
+	static const u16 ends[] = { 0x80, 0x7ff };
+
+	utf_same(test, "\xc3\xa9", e, 1);
+	utf_same(test, "\xc2\x80\xdf\xbf", ends, 2);
+}
+
+/* €, the ends of the three-byte range and the neighbours of the surrogates. */
+static void utf_three_bytes(struct kunit *test)
+{
+	static const u16 euro[] = { 0x20ac };
+	static const u16 ends[] = { 0x800, 0xd7ff, 0xe000, 0xfffd, 0xffff };
+
+	utf_same(test, "\xe2\x82\xac", euro, 1);
+	utf_same(test, "\xe0\xa0\x80\xed\x9f\xbf\xee\x80\x80\xef\xbf\xbd\xef\xbf\xbf", ends, 5);
+}
+
+/* 😀 (U+1F600) is the pair d83d de00; then U+10000 and U+10FFFF. */
+static void utf_four_bytes(struct kunit *test)
+{
+	static const u16 grin[] = { 0xd83d, 0xde00 };
+	static const u16 ends[] = { 0xd800, 0xdc00, 0xdbff, 0xdfff };
+
+	utf_same(test, "\xf0\x9f\x98\x80", grin, 2);
+	utf_same(test, "\xf0\x90\x80\x80\xf4\x8f\xbf\xbf", ends, 4);
+}
+
+/* A high surrogate not followed by a low one, wherever it is. */
+static void utf16_lone_high(struct kunit *test)
+{
+	static const u16 alone[] = { 0xd83d };
+	static const u16 last[] = { 'a', 0xdbff };
+	static const u16 letter[] = { 0xd83d, 'a' };
+	static const u16 nul[] = { 0xd83d, 0, 'a' };
+	static const u16 twice[] = { 0xd83d, 0xd83d, 0xde00 };
+	static const u16 split[] = { 0xd83d, 0xde00 };
+
+	utf_to8_err(test, alone, 1, 16, -EILSEQ);
+	utf_to8_err(test, last, 2, 16, -EILSEQ);
+	utf_to8_err(test, letter, 2, 16, -EILSEQ);
+	utf_to8_err(test, nul, 3, 16, -EILSEQ);
+	utf_to8_err(test, twice, 3, 16, -EILSEQ);
+	/* The pair's low half lies past the field: not read, so unpaired. */
+	utf_to8_err(test, split, 1, 16, -EILSEQ);
+}
+
+/* A low surrogate without a high one before it. */
+static void utf16_lone_low(struct kunit *test)
+{
+	static const u16 alone[] = { 0xdc00 };
+	static const u16 inside[] = { 'a', 0xdfff, 'b' };
+	static const u16 extra[] = { 0xd83d, 0xde00, 0xde00 };
+
+	utf_to8_err(test, alone, 1, 16, -EILSEQ);
+	utf_to8_err(test, inside, 3, 16, -EILSEQ);
+	utf_to8_err(test, extra, 3, 16, -EILSEQ);
+}
+
+/* Low before high is two unpaired halves, not a character. */
+static void utf16_reversed_pair(struct kunit *test)
+{
+	static const u16 grin[] = { 0xde00, 0xd83d };
+	static const u16 first[] = { 0xdc00, 0xd800, 'a' };
+
+	utf_to8_err(test, grin, 2, 16, -EILSEQ);
+	utf_to8_err(test, first, 3, 16, -EILSEQ);
+}
+
+/* Longer forms than needed: NUL, "/", U+07FF, U+FFFF. */
+static void utf8_overlong(struct kunit *test)
+{
+	static const char * const bad[] = {
+		"\xc0\x80", "\xc0\xaf", "\xc1\xbf", "a\xc0\xafz",
+		"\xe0\x80\x80", "\xe0\x80\xaf", "\xe0\x9f\xbf",
+		"\xf0\x80\x80\x80", "\xf0\x8f\xbf\xbf",
+	};
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
+		utf_to16_err(test, bad[i], strlen(bad[i]), 16, -EILSEQ);
+}
+
+/* Past U+10FFFF, and the lead bytes that can only start such forms. */
+static void utf8_beyond_max(struct kunit *test)
+{
+	static const char * const bad[] = {
+		"\xf4\x90\x80\x80", "\xf7\xbf\xbf\xbf", "\xf5\x80\x80\x80",
+		"\xf8\x88\x80\x80\x80", "\xfc\x84\x80\x80\x80\x80", "\xfe", "\xff",
+	};
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
+		utf_to16_err(test, bad[i], strlen(bad[i]), 16, -EILSEQ);
+}
+
+/* Surrogate code points are not characters in UTF-8, paired or not (CESU-8). */
+static void utf8_surrogates(struct kunit *test)
+{
+	static const char * const bad[] = {
+		"\xed\xa0\x80", "\xed\xaf\xbf", "\xed\xb0\x80", "\xed\xbf\xbf",
+		"\xed\xa0\xbd\xed\xb8\x80",
+	};
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
+		utf_to16_err(test, bad[i], strlen(bad[i]), 16, -EILSEQ);
+}
+
+/* Cut or stray sequences, also a character cut by the length given. */
+static void utf8_malformed(struct kunit *test)
+{
+	static const char * const bad[] = {
+		"\xc3", "\xe2\x82", "\xf0\x9f\x98", "a\xe2\x82",
+		"\x80", "\xbf", "a\x80z", "\xc3\x41", "\xe2\x28\xa1", "\xf0\x9f\x98\x41",
+	};
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
+		utf_to16_err(test, bad[i], strlen(bad[i]), 16, -EILSEQ);
+	utf_to16_err(test, "\xc3\xa9", 1, 16, -EILSEQ);
+	utf_to16_err(test, "a\xf0\x9f\x98\x80", 4, 16, -EILSEQ);
+}
+
+/*
+ * UTF-16 ends at the first NUL unit; what follows is not looked at, valid
+ * or not.  UTF-8 is a measured string: a NUL byte in it is refused.
+ */
+static void utf_embedded_nul(struct kunit *test)
+{
+	static const u16 two[] = { 'a', 'b', 0, 'c', 'd' };
+	static const u16 junk[] = { 'a', 0, 0xdc00 };
+	static const u16 empty[] = { 0, 'x' };
+
+	utf_to8_ok(test, two, 5, 3, "ab");
+	utf_to8_ok(test, junk, 3, 2, "a");
+	utf_to8_ok(test, empty, 2, 1, "");
+	utf_to16_err(test, "a\0b", 3, 16, -EILSEQ);
+	utf_to16_err(test, "\0", 1, 16, -EILSEQ);
+	utf_to16_err(test, "ab\0", 3, 16, -EILSEQ);
+}
+
+/*
+ * Output buffers of exactly the size needed (the terminator included) and
+ * one smaller, per character width and mixed.  A UTF-16 field full up to
+ * its last unit needs no terminator of its own.
+ */
+static void utf_exact_fit(struct kunit *test)
+{
+	static const struct {
+		const char *s;
+		u16 u[5];
+		size_t n;
+	} t[] = {
+		{ "a", { 'a' }, 1 },
+		{ "\xc3\xa9", { 0xe9 }, 1 },
+		{ "\xe2\x82\xac", { 0x20ac }, 1 },
+		{ "\xf0\x9f\x98\x80", { 0xd83d, 0xde00 }, 2 },
+		{ "a\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80",
+		  { 'a', 0xe9, 0x20ac, 0xd83d, 0xde00 }, 5 },
+	};
+	u8 *field;
+	size_t len;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(t); i++) {
+		len = strlen(t[i].s);
+		utf_to8_ok(test, t[i].u, t[i].n, len + 1, t[i].s);
+		utf_to8_err(test, t[i].u, t[i].n, len, -E2BIG);
+		utf_to16_ok(test, t[i].s, t[i].n + 1, t[i].u, t[i].n);
+		KUNIT_ASSERT_EQ_MSG(test, -E2BIG, utf_to16(test, t[i].s, len, t[i].n, NULL, &field),
+				    "%*ph, %zu units", (int)len, t[i].s, t[i].n);
+	}
+}
+
+/*
+ * With @truncated, a string that does not fit is cut after the last whole
+ * character that does: never half a pair, nothing after a character left
+ * out; the whole input is still checked.
+ */
+static void utf8_truncated(struct kunit *test)
+{
+	static const u16 ab[] = { 'a', 'b' };
+	static const u16 a[] = { 'a' };
+	bool cut;
+	u8 *field;
+
+	cut = false;
+	KUNIT_ASSERT_EQ(test, 2, utf_to16(test, "abc", 3, 3, &cut, &field));
+	KUNIT_ASSERT_TRUE(test, cut);
+	utf_field_is(test, field, 3, ab, 2, "abc");
+
+	cut = false;
+	KUNIT_ASSERT_EQ(test, 1, utf_to16(test, "a\xf0\x9f\x98\x80", 5, 3, &cut, &field));
+	KUNIT_ASSERT_TRUE(test, cut);
+	utf_field_is(test, field, 3, a, 1, "a\xf0\x9f\x98\x80");
+
+	/* "z" would fit after the skipped pair, but must not close the gap. */
+	cut = false;
+	KUNIT_ASSERT_EQ(test, 1, utf_to16(test, "a\xf0\x9f\x98\x80z", 6, 3, &cut, &field));
+	KUNIT_ASSERT_TRUE(test, cut);
+	utf_field_is(test, field, 3, a, 1, "a\xf0\x9f\x98\x80z");
+
+	cut = true;
+	KUNIT_ASSERT_EQ(test, 2, utf_to16(test, "ab", 2, 3, &cut, &field));
+	KUNIT_ASSERT_FALSE(test, cut);
+	utf_field_is(test, field, 3, ab, 2, "ab");
+
+	/* Only the terminator fits. */
+	cut = false;
+	KUNIT_ASSERT_EQ(test, 0, utf_to16(test, "ab", 2, 1, &cut, &field));
+	KUNIT_ASSERT_TRUE(test, cut);
+	utf_field_is(test, field, 1, NULL, 0, "ab");
+
+	/*
+	 * Invalid past the cut is refused when truncating (without, the first
+	 * character that does not fit already ends it with -E2BIG).
+	 */
+	KUNIT_ASSERT_EQ(test, -EILSEQ, utf_to16(test, "abc\xff", 4, 2, &cut, &field));
+	KUNIT_ASSERT_EQ(test, -EILSEQ, utf_to16(test, "abc\xed\xa0\x80", 6, 2, &cut, &field));
+	KUNIT_ASSERT_EQ(test, -E2BIG, utf_to16(test, "abc\xff", 4, 2, NULL, &field));
+}
+
+/* Empty input and empty output buffers. */
+static void utf_zero_sizes(struct kunit *test)
+{
+	static const u16 a[] = { 'a' };
+	u8 *field;
+
+	utf_to8_ok(test, a, 0, 1, "");
+	utf_to8_err(test, a, 0, 0, -E2BIG);
+	utf_to8_err(test, a, 1, 0, -E2BIG);
+
+	KUNIT_ASSERT_EQ(test, 0, utf_to16(test, "", 0, 4, NULL, &field));
+	utf_field_is(test, field, 4, NULL, 0, "");
+	utf_to16_err(test, "", 0, 0, -E2BIG);
+	utf_to16_err(test, "a", 1, 0, -E2BIG);
+}
+
+/*
+ * Wire strings sit at odd offsets in packed messages: both directions from
+ * and to odd addresses.
+ */
+static void utf_odd_addresses(struct kunit *test)
+{
+	static const u8 grin_e[] = { 0x3d, 0xd8, 0x00, 0xde, 0xe9, 0x00 };
+	static const char s[] = "\xf0\x9f\x98\x80\xc3\xa9";
+	u8 *in = utf_fresh(test, sizeof(grin_e) + 1);
+	u8 *out = utf_fresh(test, sizeof(grin_e) + 2 + 1);
+	char *text = utf_fresh(test, sizeof(s) + 1);
+
+	memcpy(in + 1, grin_e, sizeof(grin_e));
+	KUNIT_ASSERT_EQ(test, 6, hvis_ic_utf16_to_utf8(in + 1, 3, text + 1, sizeof(s)));
+	KUNIT_ASSERT_TRUE(test, !memcmp(text + 1, s, sizeof(s)));
+
+	KUNIT_ASSERT_EQ(test, 3, hvis_ic_utf8_to_utf16(text + 1, 6, out + 1, 4, NULL));
+	KUNIT_ASSERT_TRUE_MSG(test, !memcmp(out + 1, grin_e, sizeof(grin_e)) &&
+			      !out[7] && !out[8], "got %*ph", 8, out + 1);
+}
+
+/* A mixed string there and back, in fields with room to spare. */
+static void utf_round_trip(struct kunit *test)
+{
+	static const char s[] =
+		"A\xc3\xa9 \xe2\x82\xac\xf0\x9f\x98\x80/\xe6\x97\xa5\xf4\x8f\xbf\xbf\x7f";
+	static const u16 u[] = { 'A', 0xe9, ' ', 0x20ac, 0xd83d, 0xde00, '/', 0x65e5,
+				 0xdbff, 0xdfff, 0x7f };
+	char *back = utf_fresh(test, UTF_MAX);
+	u8 *field;
+	int n;
+
+	n = utf_to16(test, s, strlen(s), UTF_MAX, NULL, &field);
+	KUNIT_ASSERT_EQ(test, (int)ARRAY_SIZE(u), n);
+	utf_field_is(test, field, UTF_MAX, u, ARRAY_SIZE(u), s);
+	KUNIT_ASSERT_EQ(test, (int)strlen(s), hvis_ic_utf16_to_utf8(field, UTF_MAX, back,
+								    UTF_MAX));
+	KUNIT_ASSERT_STREQ(test, s, back);
+}
+
+/*
+ * Every Unicode scalar value alone, UTF-16 to UTF-8 and back: the UTF-8
+ * length is the one its range calls for, and the way back is exact.
+ */
+static void utf_every_code_point(struct kunit *test)
+{
+	u8 wire[6], again[6];
+	char text[5];
+	int units, n;
+	u32 c;
+
+	for (c = 1; c <= 0x10ffff; c++) {
+		if (c >= 0xd800 && c <= 0xdfff)
+			continue;
+		if (c < 0x10000) {
+			wire[0] = c & 0xff;
+			wire[1] = c >> 8;
+			units = 1;
+		} else {
+			wire[0] = (0xd800 + ((c - 0x10000) >> 10)) & 0xff;
+			wire[1] = (0xd800 + ((c - 0x10000) >> 10)) >> 8;
+			wire[2] = (0xdc00 + (c & 0x3ff)) & 0xff;
+			wire[3] = (0xdc00 + (c & 0x3ff)) >> 8;
+			units = 2;
+		}
+		n = hvis_ic_utf16_to_utf8(wire, units, text, sizeof(text));
+		KUNIT_ASSERT_EQ_MSG(test, c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4, n,
+				    "U+%04X", c);
+		n = hvis_ic_utf8_to_utf16(text, n, again, units + 1, NULL);
+		KUNIT_ASSERT_EQ_MSG(test, units, n, "U+%04X back", c);
+		KUNIT_ASSERT_TRUE_MSG(test, !memcmp(wire, again, 2 * units), "U+%04X back", c);
+		if (!(c & 0xffff))
+			cond_resched();
+	}
+}
+
+static struct kunit_case hvis_ic_utf_cases[] = {
+	KUNIT_CASE(utf_ascii),
+	KUNIT_CASE(utf_two_bytes),
+	KUNIT_CASE(utf_three_bytes),
+	KUNIT_CASE(utf_four_bytes),
+	KUNIT_CASE(utf16_lone_high),
+	KUNIT_CASE(utf16_lone_low),
+	KUNIT_CASE(utf16_reversed_pair),
+	KUNIT_CASE(utf8_overlong),
+	KUNIT_CASE(utf8_beyond_max),
+	KUNIT_CASE(utf8_surrogates),
+	KUNIT_CASE(utf8_malformed),
+	KUNIT_CASE(utf_embedded_nul),
+	KUNIT_CASE(utf_exact_fit),
+	KUNIT_CASE(utf8_truncated),
+	KUNIT_CASE(utf_zero_sizes),
+	KUNIT_CASE(utf_odd_addresses),
+	KUNIT_CASE(utf_round_trip),
+	KUNIT_CASE(utf_every_code_point),
+	{}
+};
+
+static struct kunit_suite hvis_ic_utf_suite = {
+	.name = "hvis_ic_utf",
+	.test_cases = hvis_ic_utf_cases,
+};
+
+kunit_test_suites(&hvis_ic_hdr_suite, &hvis_ic_negotiate_suite, &hvis_ic_utf_suite);
 
 MODULE_DESCRIPTION("KUnit tests for the hvis integration-component framework");
 MODULE_LICENSE("GPL");

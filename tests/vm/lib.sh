@@ -49,6 +49,11 @@ wait_for() {
 	done
 }
 
+# Time since boot in centiseconds (busybox date has no %N).
+now_cs() {
+	cut -d' ' -f1 /proc/uptime | tr -d .
+}
+
 # Hand a measured figure to the host (printed by make check, never judged).
 info() {
 	echo "info $*" >&3
@@ -70,7 +75,7 @@ sim_stat() {
 
 # --- integration services ---------------------------------------------------
 
-IC_MODULES="hvis_ic hvis_heartbeat hvis_shutdown hvis_timesync"
+IC_MODULES="hvis_ic hvis_heartbeat hvis_shutdown hvis_timesync hvis_kvp hvis_vss hvis_fcopy"
 
 # ic_up [SIM_PARAMS...]: the simulator, the core and the service drivers.
 ic_up() {
@@ -83,7 +88,10 @@ ic_up() {
 
 # ic_down: everything ic_up loaded, users first.
 ic_down() {
-	for m in hvis_timesync hvis_shutdown hvis_heartbeat hvis_ic hvis_vmbus hvis_sim; do
+	local m
+	for m in hvis_fcopy hvis_vss hvis_kvp hvis_timesync hvis_shutdown hvis_heartbeat \
+		 hvis_ic hvis_vmbus hvis_sim; do
+		# VSS does not bind below VMBus 3.0, but the module is loaded.
 		rmmod "$m" || fail "rmmod $m"
 	done
 }
@@ -121,4 +129,42 @@ ic_guest() {
 # ic_ok NAME: the host sees the service OK.
 ic_ok() {
 	ic_host_is "$1" primary OK
+}
+
+# --- the daemons of KVP, VSS and file copy -----------------------------------
+
+# daemon_start SET SERVICE [ARGS...]: start the daemon of SERVICE (kvp, vss,
+# fcopy) of SET (hvis: ours; debian: bookworm's hyperv-daemons, unchanged),
+# in the foreground of a background job, and wait until it has registered.
+daemon_start() {
+	local set=$1 svc=$2 bin
+	shift 2
+	case $set/$svc in
+	hvis/kvp) bin="hvis-kvp-daemon -n -s /tmp/hvis-kvp" ;;
+	hvis/*) bin="hvis-$svc-daemon -n" ;;
+	debian/*) bin="/opt/debian/sbin/hv_${svc}_daemon -n" ;;
+	esac
+	mkdir -p /var/lib/hyperv
+	dmesg_mark "daemon-$svc"
+	$bin "$@" >>"/tmp/$svc-daemon.log" 2>&1 &
+	echo $! >"/tmp/$svc-daemon.pid"
+	wait_for 10 daemon_registered "$svc" ||
+		fail "$set $svc daemon did not register: $(tail -n 3 "/tmp/$svc-daemon.log")"
+}
+
+daemon_registered() {
+	case $1 in
+	kvp) [ "$(cat "$(ic_dev hvis_kvp)/kvp/daemon")" = registered ] ;;
+	vss) dmesg_since "daemon-vss" | grep -q 'VSS: daemon registered' ;;
+	fcopy) dmesg_since "daemon-fcopy" | grep -q 'Guest Service Interface: daemon registered' ;;
+	esac
+}
+
+# daemon_stop SERVICE [SIGNAL]: stop it and wait until it is gone.
+daemon_stop() {
+	local pid
+	pid=$(cat "/tmp/$1-daemon.pid" 2>/dev/null) || return 0
+	kill "-${2:-TERM}" "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null	# it is our child: reap it
+	rm -f "/tmp/$1-daemon.pid"
 }

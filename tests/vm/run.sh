@@ -68,8 +68,8 @@ done
 printf '%s\n' "${order[@]}" >"$root/scenarios/ORDER"
 cp "$root/scenarios/ORDER" "$out/order"
 # Kernel modules the scenarios need, where this kernel builds them as
-# modules: PTP (5.10) for timesync; loop and ext4 for a filesystem VSS can
-# freeze.  Dependencies first; init loads them in ORDER.
+# modules: PTP (5.10) for timesync; loop, virtio-blk and ext4 for
+# filesystems VSS can freeze.  Dependencies first; init loads them in ORDER.
 mkdir -p "$root/lib/hvis/kmod"
 kmod_seen=" "
 kmod_add() {
@@ -86,7 +86,7 @@ kmod_add() {
 	echo "$m" >>"$root/lib/hvis/kmod/ORDER"
 }
 if [ -n "$MODDIR" ] && [ -d "$MODDIR/kernel" ]; then
-	for m in ptp loop crc32c_generic ext4; do kmod_add "$m"; done
+	for m in ptp loop crc32c_generic ext4 virtio_pci virtio_blk; do kmod_add "$m"; done
 fi
 
 # Debian's own daemons (bookworm's hyperv-daemons), to prove our char
@@ -105,13 +105,17 @@ fi
 [ -d "$top/tools/bin" ] && cp "$top"/tools/bin/* "$root/bin/"
 for b in "$top"/tools/bin/* "$root"/opt/debian/sbin/*; do
 	[ -x "$b" ] || continue
-	ldd "$b" 2>/dev/null | grep -o '/[^ ]*' | while read -r lib; do
+	# (A static binary has no libraries: ldd fails, nothing to copy.)
+	{ ldd "$b" 2>/dev/null || true; } | { grep -o '/[^ ]*' || true; } | while read -r lib; do
 		mkdir -p "$root$(dirname "$lib")"
 		cp -L "$lib" "$root$lib"
 	done
 done
 
 (cd "$root" && find . | cpio -o -H newc -R 0:0 --quiet | gzip -1) >"$out/initrd.gz"
+
+# A blank disk (/dev/vda) for the scenarios that need a real block device.
+truncate -s 64M "$out/disk.img"
 
 append="console=ttyS0,115200 rdinit=/init panic=-1 panic_on_warn=1 oops=panic"
 append="$append softlockup_panic=1 loglevel=7 kmemleak=on"
@@ -121,10 +125,12 @@ timeout --foreground -k 10 "$timeout" qemu-system-x86_64 \
 	-accel tcg -machine q35 -cpu max -smp 2 -m 1G \
 	-nodefaults -nographic -no-reboot \
 	-kernel "$VMLINUZ" -initrd "$out/initrd.gz" -append "$append" \
+	-drive file="$out/disk.img",if=virtio,format=raw \
 	-chardev file,id=con,path="$out/console.log" -serial chardev:con \
 	-chardev file,id=res,path="$out/result.log" -serial chardev:res \
 	</dev/null >"$out/qemu.log" 2>&1 || rc=$?
 end=$(date +%s.%N)
+rm -f "$out/disk.img"
 printf '%s\n' "$(echo "$end - $start" | bc)" >"$out/seconds"
 
 # Results are named after the kernel, or after the output directory when

@@ -174,22 +174,21 @@ struct hvis_fcopy_write {
 	__u8 data[HVIS_FCOPY_FRAGMENT];
 } __attribute__((packed));
 
+/* The layouts Debian's daemons were built against; userspace checks them too. */
 #ifdef __KERNEL__
-static_assert(sizeof(struct hvis_kvp_hdr) == 4);
-static_assert(sizeof(struct hvis_kvp_value) == 2572);
-static_assert(sizeof(struct hvis_kvp_enumerate) == 2576);
-static_assert(sizeof(struct hvis_kvp_delete) == 516);
-static_assert(sizeof(struct hvis_kvp_ipaddr) == 7426);
-static_assert(sizeof(struct hvis_kvp_msg) == 7432);
-static_assert(sizeof(struct hvis_vss_msg) == 12);
-static_assert(sizeof(struct hvis_fcopy_hdr) == 36);
-static_assert(sizeof(struct hvis_fcopy_start) == 1088);
-static_assert(sizeof(struct hvis_fcopy_write) == 6196);
+#include <linux/build_bug.h>
 #else
-_Static_assert(sizeof(struct hvis_kvp_msg) == 7432, "hv_kvp_msg layout");
-_Static_assert(sizeof(struct hvis_vss_msg) == 12, "hv_vss_msg layout");
-_Static_assert(sizeof(struct hvis_fcopy_start) == 1088, "hv_start_fcopy layout");
-_Static_assert(sizeof(struct hvis_fcopy_write) == 6196, "hv_do_fcopy layout");
+#include <assert.h>
 #endif
+static_assert(sizeof(struct hvis_kvp_hdr) == 4, "hv_kvp_hdr");
+static_assert(sizeof(struct hvis_kvp_value) == 2572, "hv_kvp_exchg_msg_value");
+static_assert(sizeof(struct hvis_kvp_enumerate) == 2576, "hv_kvp_msg_enumerate");
+static_assert(sizeof(struct hvis_kvp_delete) == 516, "hv_kvp_msg_delete");
+static_assert(sizeof(struct hvis_kvp_ipaddr) == 7426, "hv_kvp_ipaddr_value");
+static_assert(sizeof(struct hvis_kvp_msg) == 7432, "hv_kvp_msg");
+static_assert(sizeof(struct hvis_vss_msg) == 12, "hv_vss_msg");
+static_assert(sizeof(struct hvis_fcopy_hdr) == 36, "hv_fcopy_hdr");
+static_assert(sizeof(struct hvis_fcopy_start) == 1088, "hv_start_fcopy");
+static_assert(sizeof(struct hvis_fcopy_write) == 6196, "hv_do_fcopy");
 
 #endif /* _UAPI_HVIS_HV_DAEMON_H */

@@ -145,7 +145,9 @@ daemon_start() {
 	debian/*) bin="/opt/debian/sbin/hv_${svc}_daemon -n" ;;
 	esac
 	mkdir -p /var/lib/hyperv
-	dmesg_mark "daemon-$svc"
+	# A mark of its own: earlier daemons of this service registered too.
+	echo "daemon-$svc-$(now_cs)-$RANDOM" >"/tmp/$svc-daemon.mark"
+	dmesg_mark "$(cat "/tmp/$svc-daemon.mark")"
 	$bin "$@" >>"/tmp/$svc-daemon.log" 2>&1 &
 	echo $! >"/tmp/$svc-daemon.pid"
 	wait_for 10 daemon_registered "$svc" ||
@@ -155,8 +157,9 @@ daemon_start() {
 daemon_registered() {
 	case $1 in
 	kvp) [ "$(cat "$(ic_dev hvis_kvp)/kvp/daemon")" = registered ] ;;
-	vss) dmesg_since "daemon-vss" | grep -q 'VSS: daemon registered' ;;
-	fcopy) dmesg_since "daemon-fcopy" | grep -q 'Guest Service Interface: daemon registered' ;;
+	vss) dmesg_since "$(cat /tmp/vss-daemon.mark)" | grep -q 'VSS: daemon registered' ;;
+	fcopy) dmesg_since "$(cat /tmp/fcopy-daemon.mark)" |
+		grep -q 'Guest Service Interface: daemon registered' ;;
 	esac
 }
 

@@ -27,8 +27,8 @@ for set in hvis debian; do
 	daemon_start $set vss
 	hvsim backup >/tmp/backup.log 2>&1 || { cat /tmp/backup.log; fail "$set: backup failed"; }
 	cat /tmp/backup.log
-	dmesg_since "daemon-vss" | grep -q 'VSS: filesystems frozen' || fail "$set: never frozen"
-	dmesg_since "daemon-vss" | grep -q 'VSS: filesystems thawed' || fail "$set: never thawed"
+	dmesg_since "$(cat /tmp/vss-daemon.mark)" | grep -q 'VSS: filesystems frozen' || fail "$set: never frozen"
+	dmesg_since "$(cat /tmp/vss-daemon.mark)" | grep -q 'VSS: filesystems thawed' || fail "$set: never thawed"
 	thawed || fail "$set: still frozen after the backup"
 	# The host freezes and holds: /mnt/d is frozen until something thaws it.
 	hvsim backup --no-thaw >/dev/null 2>&1 || fail "$set: freeze"

@@ -103,7 +103,13 @@ fi
 
 # Our tools, Debian's daemons, and the shared libraries they need.
 [ -d "$top/tools/bin" ] && cp "$top"/tools/bin/* "$root/bin/"
-for b in "$top"/tools/bin/* "$root"/opt/debian/sbin/*; do
+# Test programs that play host and daemon at once.
+for c in "$here"/progs/*.c; do
+	cc -O2 -Wall -Wextra -Werror -std=gnu11 -I"$top/include/uapi" \
+		-o "$root/bin/$(basename "$c" .c)" "$c" ||
+		{ echo "run.sh: cannot build $c" >&2; exit 2; }
+done
+for b in "$top"/tools/bin/* "$root"/opt/debian/sbin/* "$root"/bin/*_abuse; do
 	[ -x "$b" ] || continue
 	# (A static binary has no libraries: ldd fails, nothing to copy.)
 	{ ldd "$b" 2>/dev/null || true; } | { grep -o '/[^ ]*' || true; } | while read -r lib; do

@@ -381,7 +381,7 @@ static void hvis_fc_remove(struct hvis_device *dev)
 }
 
 static const struct hvis_device_id hvis_fc_ids[] = {
-	{ GUID_INIT(0x34d14be3, 0xdee4, 0x41c8, 0x9a, 0xe7, 0x6b, 0x17, 0x49, 0x77, 0xc1, 0x92) },
+	{ HVIS_IC_FCOPY_CLASS },
 	{}
 };
 

@@ -38,7 +38,7 @@ static int hvis_hb_probe(struct hvis_device *dev, const struct hvis_device_id *i
 }
 
 static const struct hvis_device_id hvis_hb_ids[] = {
-	{ GUID_INIT(0x57164f39, 0x9115, 0x4e78, 0xab, 0x55, 0x38, 0x2f, 0x3b, 0xd5, 0x42, 0x2d) },
+	{ HVIS_IC_HEARTBEAT_CLASS },
 	{}
 };
 

@@ -737,7 +737,7 @@ static void hvis_kvp_remove(struct hvis_device *dev)
 }
 
 static const struct hvis_device_id hvis_kvp_ids[] = {
-	{ GUID_INIT(0xa9a0f4e7, 0x5a45, 0x4d96, 0xb8, 0x27, 0x8a, 0x84, 0x1e, 0x8c, 0x03, 0xe6) },
+	{ HVIS_IC_KVP_CLASS },
 	{}
 };
 

@@ -117,7 +117,7 @@ static void hvis_sd_remove(struct hvis_device *dev)
 }
 
 static const struct hvis_device_id hvis_sd_ids[] = {
-	{ GUID_INIT(0x0e0b6031, 0x5213, 0x4934, 0x81, 0x8b, 0x38, 0xd9, 0x0c, 0xed, 0x39, 0xdb) },
+	{ HVIS_IC_SHUTDOWN_CLASS },
 	{}
 };
 

@@ -247,7 +247,7 @@ static void hvis_ts_remove(struct hvis_device *dev)
 }
 
 static const struct hvis_device_id hvis_ts_ids[] = {
-	{ GUID_INIT(0x9527e630, 0xd0ae, 0x497b, 0xad, 0xce, 0xe8, 0x0a, 0xb0, 0x17, 0x5c, 0xaf) },
+	{ HVIS_IC_TIMESYNC_CLASS },
 	{}
 };
 

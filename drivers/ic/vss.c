@@ -381,7 +381,7 @@ static void hvis_vss_remove(struct hvis_device *dev)
 }
 
 static const struct hvis_device_id hvis_vss_ids[] = {
-	{ GUID_INIT(0x35fa2e29, 0xea23, 0x4236, 0x96, 0xae, 0x3a, 0x6e, 0xba, 0xcb, 0xa4, 0x40) },
+	{ HVIS_IC_VSS_CLASS },
 	{}
 };
 

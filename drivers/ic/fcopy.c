@@ -408,4 +408,5 @@ module_exit(hvis_fc_exit);
 
 MODULE_DESCRIPTION("Hyper-V Guest Service Interface (file copy) integration service (hvis)");
 MODULE_LICENSE("GPL");
+MODULE_HVIS_ALIAS(HVIS_IC_FCOPY_ID);
 MODULE_VERSION(HVIS_VERSION);

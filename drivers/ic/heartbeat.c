@@ -65,4 +65,5 @@ module_exit(hvis_hb_exit);
 
 MODULE_DESCRIPTION("Hyper-V Heartbeat integration service (hvis)");
 MODULE_LICENSE("GPL");
+MODULE_HVIS_ALIAS(HVIS_IC_HEARTBEAT_ID);
 MODULE_VERSION(HVIS_VERSION);

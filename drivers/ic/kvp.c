@@ -764,4 +764,5 @@ module_exit(hvis_kvp_exit);
 
 MODULE_DESCRIPTION("Hyper-V Data Exchange (KVP) integration service (hvis)");
 MODULE_LICENSE("GPL");
+MODULE_HVIS_ALIAS(HVIS_IC_KVP_ID);
 MODULE_VERSION(HVIS_VERSION);

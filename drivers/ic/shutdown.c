@@ -144,4 +144,5 @@ module_exit(hvis_sd_exit);
 
 MODULE_DESCRIPTION("Hyper-V Shutdown integration service (hvis)");
 MODULE_LICENSE("GPL");
+MODULE_HVIS_ALIAS(HVIS_IC_SHUTDOWN_ID);
 MODULE_VERSION(HVIS_VERSION);

@@ -274,4 +274,5 @@ module_exit(hvis_ts_exit);
 
 MODULE_DESCRIPTION("Hyper-V Time Synchronization integration service (hvis)");
 MODULE_LICENSE("GPL");
+MODULE_HVIS_ALIAS(HVIS_IC_TIMESYNC_ID);
 MODULE_VERSION(HVIS_VERSION);

@@ -408,4 +408,5 @@ module_exit(hvis_vss_exit);
 
 MODULE_DESCRIPTION("Hyper-V VSS (Backup) integration service (hvis)");
 MODULE_LICENSE("GPL");
+MODULE_HVIS_ALIAS(HVIS_IC_VSS_ID);
 MODULE_VERSION(HVIS_VERSION);

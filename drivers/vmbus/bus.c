@@ -43,9 +43,27 @@ static ssize_t device_id_show(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(device_id);
 
+/* "hvis_vmbus:" and the class GUID's 32 hex digits as written (hvis/guid.h). */
+static void hvis_modalias(const guid_t *class_id, char buf[HVIS_MODALIAS_SIZE])
+{
+	char text[HVIS_GUID_STRLEN + 1];
+	size_t n = sizeof(HVIS_MODALIAS_PREFIX) - 1;
+	const char *p;
+
+	memcpy(buf, HVIS_MODALIAS_PREFIX, n);
+	hvis_guid_format(class_id, text);
+	for (p = text; *p; p++)
+		if (*p != '-')
+			buf[n++] = *p;
+	buf[n] = '\0';
+}
+
 static ssize_t modalias_show(struct device *dev, struct device_attribute *attr, char *buf)
 {
-	return sprintf(buf, "vmbus:%*phN\n", (int)sizeof(guid_t), &to_hvis_device(dev)->class_id);
+	char alias[HVIS_MODALIAS_SIZE];
+
+	hvis_modalias(&to_hvis_device(dev)->class_id, alias);
+	return sprintf(buf, "%s\n", alias);
 }
 static DEVICE_ATTR_RO(modalias);
 
@@ -398,8 +416,10 @@ static int hvis_bus_match(struct device *dev, HVIS_MATCH_CONST struct device_dri
 static int hvis_bus_uevent(HVIS_UEVENT_CONST struct device *dev, struct kobj_uevent_env *env)
 {
 	const struct hvis_device *hdev = container_of(dev, struct hvis_device, dev);
+	char alias[HVIS_MODALIAS_SIZE];
 
-	return add_uevent_var(env, "MODALIAS=vmbus:%*phN", (int)sizeof(guid_t), &hdev->class_id);
+	hvis_modalias(&hdev->class_id, alias);
+	return add_uevent_var(env, "MODALIAS=%s", alias);
 }
 
 static int hvis_bus_probe(struct device *dev)

@@ -13,6 +13,8 @@
 #include <linux/types.h>
 #include <linux/uuid.h>
 
+#include <hvis/guid.h>
+
 struct hvis_pipe_hdr {
 	u32 flags;
 	u32 msgsize;		/* bytes after this header */
@@ -234,18 +236,27 @@ struct hvis_ic_fcopy_write {
 } __packed;
 static_assert(sizeof(struct hvis_ic_fcopy_write) == 6196);
 
-/* Channel classes (interface GUIDs) of the six services: drivers and simulator use these. */
-#define HVIS_IC_HEARTBEAT_CLASS	\
-	GUID_INIT(0x57164f39, 0x9115, 0x4e78, 0xab, 0x55, 0x38, 0x2f, 0x3b, 0xd5, 0x42, 0x2d)
-#define HVIS_IC_KVP_CLASS	\
-	GUID_INIT(0xa9a0f4e7, 0x5a45, 0x4d96, 0xb8, 0x27, 0x8a, 0x84, 0x1e, 0x8c, 0x03, 0xe6)
-#define HVIS_IC_SHUTDOWN_CLASS	\
-	GUID_INIT(0x0e0b6031, 0x5213, 0x4934, 0x81, 0x8b, 0x38, 0xd9, 0x0c, 0xed, 0x39, 0xdb)
-#define HVIS_IC_TIMESYNC_CLASS	\
-	GUID_INIT(0x9527e630, 0xd0ae, 0x497b, 0xad, 0xce, 0xe8, 0x0a, 0xb0, 0x17, 0x5c, 0xaf)
-#define HVIS_IC_VSS_CLASS	\
-	GUID_INIT(0x35fa2e29, 0xea23, 0x4236, 0x96, 0xae, 0x3a, 0x6e, 0xba, 0xcb, 0xa4, 0x40)
-#define HVIS_IC_FCOPY_CLASS	\
-	GUID_INIT(0x34d14be3, 0xdee4, 0x41c8, 0x9a, 0xe7, 0x6b, 0x17, 0x49, 0x77, 0xc1, 0x92)
+/*
+ * Channel classes (interface GUIDs) of the six services, as field lists
+ * (hvis/guid.h): drivers and simulator use these.
+ */
+#define HVIS_IC_HEARTBEAT_ID(f)	\
+	f(57164f39, 9115, 4e78, ab, 55, 38, 2f, 3b, d5, 42, 2d)
+#define HVIS_IC_HEARTBEAT_CLASS	HVIS_IC_HEARTBEAT_ID(HVIS_GUID)
+#define HVIS_IC_KVP_ID(f)	\
+	f(a9a0f4e7, 5a45, 4d96, b8, 27, 8a, 84, 1e, 8c, 03, e6)
+#define HVIS_IC_KVP_CLASS	HVIS_IC_KVP_ID(HVIS_GUID)
+#define HVIS_IC_SHUTDOWN_ID(f)	\
+	f(0e0b6031, 5213, 4934, 81, 8b, 38, d9, 0c, ed, 39, db)
+#define HVIS_IC_SHUTDOWN_CLASS	HVIS_IC_SHUTDOWN_ID(HVIS_GUID)
+#define HVIS_IC_TIMESYNC_ID(f)	\
+	f(9527e630, d0ae, 497b, ad, ce, e8, 0a, b0, 17, 5c, af)
+#define HVIS_IC_TIMESYNC_CLASS	HVIS_IC_TIMESYNC_ID(HVIS_GUID)
+#define HVIS_IC_VSS_ID(f)	\
+	f(35fa2e29, ea23, 4236, 96, ae, 3a, 6e, ba, cb, a4, 40)
+#define HVIS_IC_VSS_CLASS	HVIS_IC_VSS_ID(HVIS_GUID)
+#define HVIS_IC_FCOPY_ID(f)	\
+	f(34d14be3, dee4, 41c8, 9a, e7, 6b, 17, 49, 77, c1, 92)
+#define HVIS_IC_FCOPY_CLASS	HVIS_IC_FCOPY_ID(HVIS_GUID)
 
 #endif /* _HVIS_IC_WIRE_H */

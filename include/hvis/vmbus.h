@@ -13,6 +13,7 @@
 #include <linux/mod_devicetable.h>
 #include <linux/uuid.h>
 
+#include <hvis/guid.h>
 #include <hvis/vmbus_wire.h>
 
 /* A channel offered by the host; a primary one is also a device. */
@@ -64,6 +65,9 @@ struct hvis_device {
 struct hvis_device_id {
 	guid_t guid;
 };
+
+/* The alias udev loads a driver by: see hvis/guid.h. */
+#define MODULE_HVIS_ALIAS(id)	MODULE_ALIAS(id(HVIS_MODALIAS))
 
 struct hvis_driver {
 	const char *name;

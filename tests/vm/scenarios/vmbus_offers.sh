@@ -27,9 +27,10 @@ while read -r relid state class inst sub; do
 	[ "$(cat "$d/channel_vp_mapping")" = "$relid:0" ] || fail "$inst: channel_vp_mapping"
 done </tmp/offers
 
-# modalias: "vmbus:" and the class GUID's 16 bytes in wire order.
+# modalias: "hvis_vmbus:" and the class GUID's hex digits as written (not
+# upstream's "vmbus:" form, which would make udev load the in-tree hv_*).
 one=$(head -n 1 /tmp/offers | cut -d' ' -f4)
-want=vmbus:5fab7668643c8b4c9a2f687669730001
+want=hvis_vmbus:6876ab5f3c644c8b9a2f687669730001
 [ "$(cat $D/$one/modalias)" = "$want" ] || fail "modalias $(cat $D/$one/modalias), expected $want"
 grep -qx "MODALIAS=$want" $D/$one/uevent || fail "uevent lacks MODALIAS"
 [ "$(cat /sys/bus/vmbus/devices/$one/subsystem/drivers_autoprobe)" = 1 ] || fail "bus not autoprobing"

@@ -9,6 +9,7 @@
 #   make bench [KERNEL=6.1]             figures, measured side by side in one VM
 #   make kernels                        fetch/build the whole kernel matrix
 #   make deps                           install the Debian packages we need
+#   make dkms-src DESTDIR=DIR           the sources DKMS builds from
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 KMAKEVARS ?= $(if $(wildcard $(KDIR)/../linux-headers-*-common),CC=gcc)
@@ -16,8 +17,11 @@ BUILD ?= build
 HVIS_CACHE ?= /var/cache/hvis
 export HVIS_CACHE
 
-# Where a kernel's modules land: build/<kernelrelease>/src/...
-KREL = $(shell $(MAKE) -s -C $(KDIR) kernelrelease 2>/dev/null)
+# Where a kernel's modules land: build/<release>/src/..., the release being
+# what uname -r says (UTS_RELEASE).  Debian's headers give another answer to
+# "make kernelrelease" (6.1.192 for 6.1.0-56-amd64).  DKMS passes KREL.
+KREL = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"/\1/p' \
+	$(KDIR)/include/generated/utsrelease.h 2>/dev/null)
 
 all: modules tools
 
@@ -45,8 +49,17 @@ bench: deps
 demo: deps
 	scripts/demo.sh $(KERNEL)
 
+# The sources DKMS builds from (hvis-dkms ships them in /usr/src/hvis-VERSION):
+# the production modules only, no simulator, no tests.
+DKMS_SRC := Makefile Kbuild dkms.conf include compat drivers/vmbus drivers/ic \
+	scripts/build.sh scripts/probe.sh
+dkms-src:
+	@test -n "$(DESTDIR)" || { echo "usage: make dkms-src DESTDIR=/usr/src/hvis-VERSION"; exit 1; }
+	mkdir -p $(DESTDIR)
+	tar -cf - $(DKMS_SRC) | tar -xf - -C $(DESTDIR)
+
 clean:
 	rm -rf $(BUILD)
 	$(MAKE) -C tools clean
 
-.PHONY: all modules tools deps kernels check bench demo clean
+.PHONY: all modules tools deps kernels check bench demo dkms-src clean

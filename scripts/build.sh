@@ -19,10 +19,20 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 mkdir -p "$out/src"
 out=$(cd "$out" && pwd)
 
-# Only sources travel; objects already in OUTDIR/src stay for incremental builds.
-rsync -a --delete --include='*/' --include='*.[ch]' --include='Kbuild' \
-	--exclude='*' "$top/Kbuild" "$top/include" "$top/drivers" "$top/tests" "$out/src/"
-find "$out/src/tests" -mindepth 1 -maxdepth 1 ! -name kunit ! -name modules -exec rm -rf {} +
+# Only sources travel; objects already in OUTDIR/src stay for incremental
+# builds.  The DKMS sources have no tests/ and no drivers/sim/, and a DKMS
+# machine need not have rsync.
+srcs=()
+for d in Kbuild include drivers tests; do [ -e "$top/$d" ] && srcs+=("$top/$d"); done
+if command -v rsync >/dev/null; then
+	rsync -a --delete --include='*/' --include='*.[ch]' --include='Kbuild' \
+		--exclude='*' "${srcs[@]}" "$out/src/"
+else
+	(cd "$top" && find "${srcs[@]#"$top"/}" \( -name '*.[ch]' -o -name Kbuild \) -print0 |
+		cpio -0 -pdm --quiet "$out/src")
+fi
+[ -d "$out/src/tests" ] &&
+	find "$out/src/tests" -mindepth 1 -maxdepth 1 ! -name kunit ! -name modules -exec rm -rf {} +
 
 "$top/scripts/probe.sh" "$kdir" "$out/hvis_config.h" "$@"
 

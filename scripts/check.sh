@@ -163,6 +163,10 @@ for k in $ks; do
 	fi
 done
 
+stage "DKMS into a staging root, booted"
+dk=$(for k in $ks; do case $k in 5.10 | 6.1 | 6.12 | newest) echo "$k" ;; esac; done)
+[ -z "$dk" ] || run_lines dkms tests/install/dkms.sh $dk
+
 case " $ks " in *" debug "*)
 	stage "harness self-test"
 	eval "$(scripts/kernels.sh env debug)"

@@ -3,14 +3,18 @@
 #
 # Boot one matrix kernel in QEMU (TCG) with our modules and run scenarios.
 #
-#   run.sh [-o OUTDIR] [-t SECONDS] [-x] KERNEL [SCENARIO...]
+#   run.sh [-o OUTDIR] [-t SECONDS] [-x] [-r ROOT] KERNEL [SCENARIO...]
 #
 # KERNEL is a matrix name (5.10, 6.1, 6.12, debug).  The modules must have
 # been built into build/KERNEL (scripts/build.sh).  Without SCENARIO, every
 # tests/vm/scenarios/*.sh runs; "@all" in the list stands for them too.
 # tests/vm/ending/ holds scenarios that end the VM (an orderly poweroff or
 # reboot): name them, last.  -x makes tests/vm/selftest/ (the harness's
-# own failure checks, which must fail) available by name.  Prints one line per result, "PASS|FAIL|SKIP name", and
+# own failure checks, which must fail) available by name.  -r ROOT puts
+# ROOT/lib/modules (an installed tree, e.g. from DKMS) into the guest's
+# /lib/modules, with kmod's modprobe, depmod and modinfo in /usr/local/sbin,
+# and makes tests/vm/install/ available by name.
+# Prints one line per result, "PASS|FAIL|SKIP name", and
 # exits non-zero if anything failed, including a guest that crashed, hung,
 # or logged a WARN, BUG, KASAN, lockdep or kmemleak report anywhere.
 set -euo pipefail
@@ -20,16 +24,18 @@ top=$(cd "$here/../.." && pwd)
 timeout=${VM_TIMEOUT:-}
 out=
 selftest=0
-while getopts o:t:x opt; do
+instroot=
+while getopts o:t:xr: opt; do
 	case $opt in
 	o) out=$OPTARG ;;
+	r) instroot=$(realpath "$OPTARG") ;;
 	t) timeout=$OPTARG ;;
 	x) selftest=1 ;;
 	*) exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
-[ $# -ge 1 ] || { echo "usage: run.sh [-o OUTDIR] [-t SECONDS] [-x] KERNEL [SCENARIO...]" >&2; exit 2; }
+[ $# -ge 1 ] || { echo "usage: run.sh [-o OUTDIR] [-t SECONDS] [-x] [-r ROOT] KERNEL [SCENARIO...]" >&2; exit 2; }
 kname=$1
 shift
 eval "$("$top/scripts/kernels.sh" env "$kname")"
@@ -52,6 +58,7 @@ find "$mods" -name '*.ko' -exec cp {} "$root/lib/hvis/modules/" \;
 # Scenarios: the named ones, or all; selftests only with -x.
 dirs=("$here/scenarios" "$here/ending" "$here/bench" "$here/demo")
 [ $selftest = 1 ] && dirs+=("$here/selftest")
+[ -n "$instroot" ] && dirs+=("$here/install")
 order=()
 [ $# -gt 0 ] || set -- @all
 for s in "$@"; do
@@ -96,6 +103,14 @@ mkdir -p "$root/opt/debian/sbin" "$root/usr/libexec"
 cp "$debd"/usr/sbin/hv_* "$root/opt/debian/sbin/"
 cp -r "$debd/usr/libexec/hypervkvpd" "$root/usr/libexec/"
 
+# An installed module tree and the real kmod to use it.
+if [ -n "$instroot" ]; then
+	mkdir -p "$root/lib/modules" "$root/usr/local/sbin"
+	cp -a "$instroot/lib/modules/." "$root/lib/modules/"
+	cp "$(command -v kmod)" "$root/usr/local/sbin/kmod"
+	for t in modprobe depmod modinfo lsmod; do ln -s kmod "$root/usr/local/sbin/$t"; done
+fi
+
 # Modules only the harness's self-test uses.
 if [ $selftest = 1 ] && [ -d "$top/build/$kname/selftest" ]; then
 	find "$top/build/$kname/selftest" -name '*.ko' -exec cp {} "$root/lib/hvis/modules/" \;
@@ -109,7 +124,8 @@ for c in "$here"/progs/*.c; do
 		-o "$root/bin/$(basename "$c" .c)" "$c" ||
 		{ echo "run.sh: cannot build $c" >&2; exit 2; }
 done
-for b in "$top"/tools/bin/* "$root"/opt/debian/sbin/* "$root"/bin/*_abuse; do
+for b in "$top"/tools/bin/* "$root"/opt/debian/sbin/* "$root"/bin/*_abuse \
+	"$root"/usr/local/sbin/kmod; do
 	[ -x "$b" ] || continue
 	# (A static binary has no libraries: ldd fails, nothing to copy.)
 	{ ldd "$b" 2>/dev/null || true; } | { grep -o '/[^ ]*' || true; } | while read -r lib; do

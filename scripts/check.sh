@@ -167,6 +167,17 @@ stage "DKMS into a staging root, booted"
 dk=$(for k in $ks; do case $k in 5.10 | 6.1 | 6.12 | newest) echo "$k" ;; esac; done)
 [ -z "$dk" ] || run_lines dkms tests/install/dkms.sh $dk
 
+case " $ks " in *" 6.1 "*)
+	stage "make demo"
+	if scripts/demo.sh 6.1 >"$(logname demo)" 2>&1; then
+		record PASS "demo/6.1 (build/vm/demo/console.log)"
+	else
+		record FAIL "demo/6.1 (see $(logname demo))"
+		tail -n 20 "$(logname demo)"
+	fi
+	;;
+esac
+
 case " $ks " in *" debug "*)
 	stage "harness self-test"
 	eval "$(scripts/kernels.sh env debug)"

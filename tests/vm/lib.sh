@@ -171,3 +171,44 @@ daemon_stop() {
 	wait "$pid" 2>/dev/null	# it is our child: reap it
 	rm -f "/tmp/$1-daemon.pid"
 }
+
+# --- an installed module tree (run.sh -r ROOT) -------------------------------
+
+# kmod's modprobe and modinfo where run.sh put them, not busybox's (whose
+# shell runs its own applets before anything on PATH).
+if [ -x /usr/local/sbin/kmod ]; then
+	modprobe() { /usr/local/sbin/modprobe "$@"; }
+	modinfo() { /usr/local/sbin/modinfo "$@"; }
+fi
+
+# autoload_start: udev's part in module loading, played by a uevent
+# listener: "modprobe -b $MODALIAS" for every "add" event, as udev's kmod
+# builtin does.  Logs every event to /tmp/events and every load to
+# /tmp/autoload.log ("ALIAS loaded|none"); returns once it hears events.
+autoload_start() {
+	cat >/tmp/autoload <<'EOF'
+#!/bin/sh
+echo "$ACTION $DEVPATH" >>/tmp/events
+[ "$ACTION" = add ] && [ -n "$MODALIAS" ] || exit 0
+if /usr/local/sbin/modprobe -b "$MODALIAS" 2>>/tmp/autoload.err; then
+	echo "$MODALIAS loaded" >>/tmp/autoload.log
+else
+	echo "$MODALIAS none" >>/tmp/autoload.log
+fi
+EOF
+	chmod +x /tmp/autoload
+	uevent /tmp/autoload &
+	AUTOLOAD_PID=$!
+	wait_for 10 autoload_listening || fail "the uevent listener never heard an event"
+}
+
+# A "change" event (it loads nothing) has reached the listener.
+autoload_listening() {
+	echo change >/sys/class/mem/null/uevent
+	grep -q '^change .*/null$' /tmp/events 2>/dev/null
+}
+
+autoload_stop() {
+	kill "$AUTOLOAD_PID" 2>/dev/null
+	wait "$AUTOLOAD_PID" 2>/dev/null
+}

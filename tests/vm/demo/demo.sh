@@ -12,23 +12,10 @@ run() {	# show a command, then run it
 	echo "\$ $*"
 	"$@"
 }
-modprobe() { /usr/local/sbin/modprobe "$@"; }
 D=/sys/bus/vmbus/devices
 
-# udev's part, played by a uevent listener: "modprobe $MODALIAS" on "add".
-cat >/tmp/autoload <<'EOF'
-#!/bin/sh
-echo "$ACTION $DEVPATH" >>/tmp/events
-[ "$ACTION" = add ] && [ -n "$MODALIAS" ] && /usr/local/sbin/modprobe -b "$MODALIAS"
-exit 0
-EOF
-chmod +x /tmp/autoload
-uevent /tmp/autoload &
-listening() {
-	echo change >/sys/class/mem/null/uevent
-	grep -q '^change .*/null$' /tmp/events 2>/dev/null
-}
-wait_for 10 listening || fail "the uevent listener never started"
+# udev's part in loading modules (lib.sh).
+autoload_start
 
 hostname demo-guest
 say "The host: a simulated Windows Server 2022 (hvis_sim stands in for Hyper-V)"

@@ -5,9 +5,6 @@
 # autoload (a uevent listener running "modprobe $MODALIAS", as udev's kmod
 # builtin does) binds every service, on coldplug and on hotplug, without
 # ever loading the in-tree hv_* modules that sit in the same tree.
-# kmod's tools, not busybox's (whose shell runs its own applets first).
-modprobe() { /usr/local/sbin/modprobe "$@"; }
-modinfo() { /usr/local/sbin/modinfo "$@"; }
 K=/lib/modules/$(uname -r)
 D=/sys/bus/vmbus/devices
 SERVICES="Heartbeat:hvis_heartbeat Shutdown:hvis_shutdown
@@ -39,19 +36,6 @@ all_ok() {
 	done
 }
 
-# The autoloader udev would be: every "add" uevent with a MODALIAS.
-cat >/tmp/autoload <<'EOF'
-#!/bin/sh
-echo "$ACTION $DEVPATH" >>/tmp/events
-[ "$ACTION" = add ] && [ -n "$MODALIAS" ] || exit 0
-if /usr/local/sbin/modprobe -b "$MODALIAS" 2>>/tmp/autoload.err; then
-	echo "$MODALIAS loaded" >>/tmp/autoload.log
-else
-	echo "$MODALIAS none" >>/tmp/autoload.log
-fi
-EOF
-chmod +x /tmp/autoload
-
 hvis_insmod hvis_sim profile=WS2022 || fail "insmod hvis_sim: $INSMOD_OUT"
 
 # 1. Coldplug: the core by name, nothing listening; the devices wait
@@ -65,15 +49,7 @@ for d in "$D"/*; do
 	*) fail "$d: modalias $(cat "$d/modalias")" ;;
 	esac
 done
-uevent /tmp/autoload &
-listener=$!
-# Listening once it has seen an event of ours (a "change" loads nothing).
-first=$(ls -d "$D"/* | head -n1)
-listening() {
-	echo change >"$first/uevent"
-	grep -q "^change .*/$(basename "$first")\$" /tmp/events 2>/dev/null
-}
-wait_for 10 listening || fail "the uevent listener never saw an event"
+autoload_start
 for u in "$D"/*/uevent; do echo add >"$u"; done
 wait_for 30 all_bound || fail "coldplug: not all services bound: $(cat /tmp/autoload.log)"
 wait_for 30 all_ok || fail "coldplug: not every service OK on the host: $(hvsim get-integration-services)"
@@ -94,7 +70,7 @@ wait_for 20 ic_ok Heartbeat || fail "hotplug: Heartbeat '$(ic_host Heartbeat pri
 grep -q '^hvis_vmbus:57164f3991154e78ab55382f3bd5422d loaded$' /tmp/autoload.log ||
 	fail "hotplug: no autoload event: $(cat /tmp/autoload.log)"
 no_hv || fail "hotplug loaded in-tree modules"
-kill "$listener"
+autoload_stop
 
 # 3. Plain modprobe -r takes it all away, dependencies included.
 modprobe -r hvis_heartbeat hvis_shutdown hvis_timesync hvis_kvp hvis_vss hvis_fcopy ||

@@ -9,6 +9,7 @@ pkgs=(
 	build-essential bc bison flex libelf-dev libssl-dev dwarves kmod
 	cpio xz-utils zstd rsync perl git ca-certificates gzip
 	qemu-system-x86 busybox-static sparse
+	debhelper dh-dkms fakeroot dpkg-dev debootstrap
 )
 missing=()
 for p in "${pkgs[@]}"; do

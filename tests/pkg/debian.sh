@@ -292,11 +292,12 @@ for m in hvis_vmbus hvis_ic hvis_heartbeat hvis_shutdown hvis_timesync hvis_kvp 
 	vermagic=$(in_root modinfo -F vermagic "$ko" | awk '{print $1}')
 	name=$(in_root modinfo -F name "$ko")
 	deps=$(in_root modinfo -F depends "$ko")
+	modver=$(in_root modinfo -F version "$ko")
 	bad=$(echo "$name,$deps" | tr ',' '\n' | grep -v '^hvis_' | grep -v '^$')
-	if [ "$vermagic" = "$krel" ] && [ -z "$bad" ]; then
-		pass "dkms/$m (vermagic $vermagic, depends: ${deps:-none})"
+	if [ "$vermagic" = "$krel" ] && [ -z "$bad" ] && [ "$modver" = "$upstream" ]; then
+		pass "dkms/$m (vermagic $vermagic, version $modver, depends: ${deps:-none})"
 	else
-		fail "dkms/$m (vermagic '$vermagic', name $name, depends '$deps')"
+		fail "dkms/$m (vermagic '$vermagic', version '$modver', name $name, depends '$deps')"
 	fi
 done
 # modprobe finds them under their own names (modules.dep is in order).
@@ -322,7 +323,7 @@ for d in kvp vss fcopy; do
 		sh -c "grep -qx 'BindsTo=dev-vmbus-hv_$d.device' '$u' && grep -qx 'After=dev-vmbus-hv_$d.device' '$u' &&
 			grep -qx 'ConditionPathExists=/dev/vmbus/hv_$d' '$u' && grep -q '^ExecStart=.* -n' '$u'"
 	check "units/hvis-$d-daemon/udev-wants" \
-		grep -q "KERNEL==\"vmbus/hv_$d|vmbus!hv_$d\".*TAG+=\"systemd\".*SYSTEMD_WANTS}+=\"hvis-$d-daemon.service\"" \
+		grep -q "KERNEL==\"vmbus/hv_$d\".*TAG+=\"systemd\".*SYSTEMD_WANTS}+=\"hvis-$d-daemon.service\"" \
 		"$root/lib/udev/rules.d/60-hvis-tools.rules"
 done
 enabled=$(cd "$root" && ls -d etc/systemd/system/*.wants/hvis-* 2>/dev/null)

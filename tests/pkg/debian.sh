@@ -151,8 +151,9 @@ want_krel=$KREL
 mirror=$(sed -n 's/^URIs: *\(http[^ ]*\/debian\)\/\?$/\1/p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | head -n1)
 mirror=${HVIS_MIRROR:-${mirror:-http://deb.debian.org/debian}}
 secmirror=${mirror%/debian}/debian-security
-base_pkgs="dkms gcc make rsync kmod systemd"
-tarball=$cdir/bookworm-$want_krel.tar.zst
+# systemd and udev: what the units need, and what the VM boots with.
+base_pkgs="dkms gcc make rsync kmod systemd udev"
+tarball=$cdir/bookworm-$want_krel-$(echo "$base_pkgs" | sha256sum | cut -c1-8).tar.zst
 cold=warm
 
 make_tarball() {
@@ -337,7 +338,76 @@ longer() { [ -n "$stop" ] && [ "$stop" -gt "${t:-300}" ]; }
 check "units/vss-stop-timeout (TimeoutStopSec=${stop:-default} > -t ${t:-300})" longer
 t_checks=$(($(now) - t0))
 
-# --- 5. remove and purge ---------------------------------------------------------------
+# --- 5. boot it ---------------------------------------------------------------------------
+# The installed chroot, booted with systemd under QEMU with the 6.1 kernel
+# it built the modules for: no Hyper-V first (nothing of ours may start or
+# be waited for), then hvis_sim (the simulated host, a test module that is
+# not packaged, built here) and the DKMS-built modules: udev must start the
+# daemons (tests/pkg/boot-check.sh, in the VM, says what it saw).
+
+t0=$(now)
+vm=$work/vm
+boot_vm() {
+	local simout=$top/build/pkg-sim vmroot=$vm/root
+	scripts/build.sh "$KDIR" "$simout" $MAKEVARS >"$vm/sim-build.log" 2>&1 || {
+		tail -n 20 "$vm/sim-build.log"
+		fail "boot/sim-build (see $vm/sim-build.log)"
+		return 1
+	}
+	mkdir -p "$vmroot"
+	# Everything but the compiler, the headers and documentation.
+	tar -C "$root" --one-file-system --exclude=./usr/src --exclude=./usr/lib/gcc \
+		--exclude=./usr/libexec/gcc --exclude=./usr/share/doc --exclude=./usr/share/man \
+		--exclude=./usr/share/locale --exclude=./var/lib/apt/lists --exclude=./var/cache/apt \
+		--exclude=./usr/lib/x86_64-linux-gnu/perl --exclude=./usr/share/perl \
+		--exclude=./tmp/debs --exclude=./usr/sbin/policy-rc.d -cf - . | tar -C "$vmroot" -xf -
+	cp "$simout/src/drivers/sim/hvis_sim.ko" "$vmroot/root/"
+	install -m 0755 "$top/tests/pkg/boot-check.sh" "$vmroot/usr/local/sbin/hvis-pkgtest"
+	cat >"$vmroot/etc/systemd/system/hvis-pkgtest.service" <<-EOF
+	[Unit]
+	Description=hvis package test (tests/pkg/boot-check.sh)
+	After=multi-user.target
+
+	[Service]
+	Type=exec
+	ExecStart=/usr/local/sbin/hvis-pkgtest
+	EOF
+	mkdir -p "$vmroot/etc/systemd/system/multi-user.target.wants"
+	ln -s ../hvis-pkgtest.service "$vmroot/etc/systemd/system/multi-user.target.wants/"
+	echo hvis-pkgtest >"$vmroot/etc/hostname"
+	(cd "$vmroot" && find . | cpio -o -H newc -R 0:0 --quiet | zstd -q -T0 -3) >"$vm/initrd.zst"
+	rm -rf --one-file-system "$vmroot"
+	local start=$(now) rc=0
+	timeout --foreground -k 10 "${HVIS_PKG_VM_TIMEOUT:-420}" qemu-system-x86_64 \
+		-accel tcg -machine q35 -cpu max -smp 2 -m 2G \
+		-nodefaults -nographic -no-reboot \
+		-kernel "$VMLINUZ" -initrd "$vm/initrd.zst" \
+		-append "console=ttyS0,115200 rdinit=/lib/systemd/systemd systemd.unit=multi-user.target panic=-1 oops=panic" \
+		-chardev file,id=con,path="$vm/console.log" -serial chardev:con \
+		-chardev file,id=res,path="$vm/result.log" -serial chardev:res \
+		</dev/null >"$vm/qemu.log" 2>&1 || rc=$?
+	rm -f "$vm/initrd.zst"
+	tr -d '\r' <"$vm/result.log" | grep -E '^(PASS|FAIL|INFO) ' | while read -r l; do
+		echo "$l"
+	done
+	if tr -d '\r' <"$vm/result.log" | grep -qx done; then
+		info "boot: VM run ${rc:+exit $rc, }$(($(now) - start))s under TCG (console: $vm/console.log)"
+	else
+		tail -n 20 "$vm/console.log"
+		fail "boot/vm (no 'done' from the VM: exit $rc, see $vm/console.log)"
+		return 1
+	fi
+	! tr -d '\r' <"$vm/result.log" | grep -q '^FAIL '
+}
+if [ -z "$VMLINUZ" ] || [ "$krel" != "$want_krel" ]; then
+	info "boot skipped: the chroot's kernel $krel is not the matrix's bootable $want_krel"
+else
+	mkdir -p "$vm"
+	boot_vm || failed=1
+fi
+t_boot=$(($(now) - t0))
+
+# --- 6. remove and purge ---------------------------------------------------------------
 
 t0=$(now)
 in_root dpkg -L hvis-tools >"$work/tools.list" 2>/dev/null
@@ -369,5 +439,5 @@ t_remove=$(($(now) - t0))
 umount_all
 remove_root "$root"
 total=$(($(now) - t_start))
-info "timings ($cold chroot): build ${t_build}s, chroot ${t_chroot}s, install with DKMS build ${t_install}s, checks ${t_checks}s, remove+purge ${t_remove}s, total ${total}s"
+info "timings ($cold chroot): build ${t_build}s, chroot ${t_chroot}s, install with DKMS build ${t_install}s, checks ${t_checks}s, VM boot ${t_boot}s, remove+purge ${t_remove}s, total ${total}s"
 exit $failed

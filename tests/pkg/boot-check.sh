@@ -1,0 +1,106 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Runs inside the VM that tests/pkg/debian.sh boots with systemd from the
+# chroot where hvis-dkms and hvis-tools are installed (started by
+# hvis-pkgtest.service once the boot is under way).  Results go to the
+# second serial port, one PASS/FAIL/INFO line each, then "done".
+#   1. the boot, with no Hyper-V: none of our units ran, nothing waited;
+#   2. the simulated host (hvis_sim, a test module) and the DKMS-built
+#      modules, loaded by name: udev starts the three daemons, which
+#      register with the devices;
+#   3. a service module removed: its daemon stops (and does not fail or
+#      restart in a loop); loaded again: the daemon is back.
+
+out=/dev/ttyS1
+say() { echo "$*" >"$out"; }
+pass() { say "PASS pkg/boot/$*"; }
+fail() { say "FAIL pkg/boot/$*"; }
+state() { systemctl show -P ActiveState "$1"; }
+# wait_for SECONDS command...: poll until the command succeeds
+wait_for() {
+	n=$(($1 * 5))
+	shift
+	while [ $n -gt 0 ]; do
+		"$@" && return 0
+		sleep 0.2
+		n=$((n - 1))
+	done
+	return 1
+}
+all_in() { # all_in STATE: the three daemons are all in STATE
+	for d in kvp vss fcopy; do
+		[ "$(state "hvis-$d-daemon.service")" = "$1" ] || return 1
+	done
+}
+
+# --- 1. the boot --------------------------------------------------------------------
+
+systemctl is-system-running --wait >/dev/null 2>&1
+say "INFO pkg: boot: $(systemd-analyze time 2>&1 | head -n1)"
+say "INFO pkg: boot state $(systemctl is-system-running)"
+jobs=$(systemctl list-jobs --no-legend 2>/dev/null)
+if [ -z "$jobs" ]; then pass "no-hyperv/no-job-waiting"; else fail "no-hyperv/no-job-waiting ($jobs)"; fi
+if all_in inactive; then
+	pass "no-hyperv/daemons-not-started"
+else
+	fail "no-hyperv/daemons-not-started ($(systemctl list-units --all --no-legend 'hvis-*' | tr '\n' ';'))"
+fi
+ran=$(journalctl -b --no-pager -o cat 2>/dev/null | grep -E 'hvis-(kvp|vss|fcopy)-daemon|dev-vmbus' | head -n3)
+if [ -z "$ran" ]; then pass "no-hyperv/nothing-in-the-journal"; else fail "no-hyperv/nothing-in-the-journal ($ran)"; fi
+
+# --- 2. devices appear: udev starts the daemons ------------------------------------
+
+if insmod /root/hvis_sim.ko && modprobe hvis_vmbus &&
+	modprobe -a hvis_ic hvis_heartbeat hvis_shutdown hvis_timesync hvis_kvp hvis_vss hvis_fcopy; then
+	pass "devices/modprobe (the DKMS-built modules, by name)"
+else
+	fail "devices/modprobe"
+fi
+if wait_for 30 all_in active; then
+	pass "devices/daemons-started (udev, SYSTEMD_WANTS)"
+else
+	fail "devices/daemons-started ($(systemctl list-units --all --no-legend 'hvis-*' | tr '\n' ';'))"
+	journalctl -b --no-pager -u 'hvis-*' 2>&1 | tail -n 20 | while read -r l; do say "INFO pkg: $l"; done
+fi
+kvp_daemon() { cat /sys/bus/vmbus/devices/*/kvp/daemon 2>/dev/null; }
+registered() { [ "$(kvp_daemon)" = registered ]; }
+if wait_for 10 registered; then
+	pass "devices/kvp-registered (sysfs kvp/daemon)"
+else
+	fail "devices/kvp-registered (kvp/daemon: $(kvp_daemon))"
+fi
+main=$(systemctl show -P MainPID hvis-vss-daemon.service)
+cmd=$(tr '\0' ' ' <"/proc/$main/cmdline" 2>/dev/null)
+case $cmd in
+*hvis-vss-daemon\ -n\ -t\ 300*) pass "devices/vss-foreground ($cmd)" ;;
+*) fail "devices/vss-foreground (main process: $cmd)" ;;
+esac
+
+# --- 3. a device goes away and comes back ----------------------------------------
+
+modprobe -r hvis_kvp
+kvp_down() { [ "$(state hvis-kvp-daemon.service)" = inactive ]; }
+if wait_for 15 kvp_down; then
+	pass "devices/kvp-removed-daemon-stopped"
+else
+	fail "devices/kvp-removed-daemon-stopped ($(state hvis-kvp-daemon.service))"
+fi
+sleep 6 # longer than RestartSec: a restart loop would show now
+st=$(state hvis-kvp-daemon.service)
+n=$(systemctl show -P NRestarts hvis-kvp-daemon.service)
+if [ "$st" = inactive ] && [ "${n:-0}" = 0 ]; then
+	pass "devices/no-restart-without-device"
+else
+	fail "devices/no-restart-without-device ($st, NRestarts=$n)"
+fi
+modprobe hvis_kvp
+kvp_up() { [ "$(state hvis-kvp-daemon.service)" = active ]; }
+if wait_for 15 kvp_up && wait_for 10 registered; then
+	pass "devices/kvp-back"
+else
+	fail "devices/kvp-back ($(state hvis-kvp-daemon.service), $(kvp_daemon))"
+fi
+
+say done
+systemctl poweroff --no-block

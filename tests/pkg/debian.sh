@@ -70,7 +70,9 @@ remove_root() { # remove_root DIR
 	fi
 	rm -rf --one-file-system "$dir"
 }
+vm_pid=
 cleanup() {
+	[ -z "$vm_pid" ] || { kill "$vm_pid" 2>/dev/null; wait "$vm_pid" 2>/dev/null; }
 	umount_all
 	remove_root "$root" || true
 	remove_root "$cdir/new" || true
@@ -378,14 +380,19 @@ boot_vm() {
 	(cd "$vmroot" && find . | cpio -o -H newc -R 0:0 --quiet | zstd -q -T0 -3) >"$vm/initrd.zst"
 	rm -rf --one-file-system "$vmroot"
 	local start=$(now) rc=0
-	timeout --foreground -k 10 "${HVIS_PKG_VM_TIMEOUT:-420}" qemu-system-x86_64 \
+	# In the background, so that a signal to us is handled at once (bash
+	# runs traps only between commands) and the trap can stop the VM.
+	timeout -k 10 "${HVIS_PKG_VM_TIMEOUT:-420}" qemu-system-x86_64 \
 		-accel tcg -machine q35 -cpu max -smp 2 -m 2G \
 		-nodefaults -nographic -no-reboot \
 		-kernel "$VMLINUZ" -initrd "$vm/initrd.zst" \
 		-append "console=ttyS0,115200 rdinit=/lib/systemd/systemd systemd.unit=multi-user.target panic=-1 oops=panic" \
 		-chardev file,id=con,path="$vm/console.log" -serial chardev:con \
 		-chardev file,id=res,path="$vm/result.log" -serial chardev:res \
-		</dev/null >"$vm/qemu.log" 2>&1 || rc=$?
+		</dev/null >"$vm/qemu.log" 2>&1 &
+	vm_pid=$!
+	wait $vm_pid || rc=$?
+	vm_pid=
 	rm -f "$vm/initrd.zst"
 	tr -d '\r' <"$vm/result.log" | grep -E '^(PASS|FAIL|INFO) ' | while read -r l; do
 		echo "$l"
@@ -406,6 +413,20 @@ else
 	boot_vm || failed=1
 fi
 t_boot=$(($(now) - t0))
+
+# --- reinstall: what an upgrade does (old DKMS build removed, new one made) ----------
+
+t0=$(now)
+if in_root apt-get -q install -y --reinstall \
+	$(for d in "${debs[@]}"; do echo "/tmp/debs/$(basename "$d")"; done) >"$work/reinstall.log" 2>&1 &&
+	in_root dkms status | grep -Eq "^hvis/$upstream, $krel, x86_64: installed" &&
+	[ "$(ls "$root$moddir"/hvis_*.ko* 2>/dev/null | wc -l)" = 8 ]; then
+	pass "reinstall (apt-get install --reinstall: rebuilt, eight modules installed)"
+else
+	tail -n 20 "$work/reinstall.log"
+	fail "reinstall (see $work/reinstall.log)"
+fi
+t_reinstall=$(($(now) - t0))
 
 # --- 6. remove and purge ---------------------------------------------------------------
 
@@ -439,5 +460,5 @@ t_remove=$(($(now) - t0))
 umount_all
 remove_root "$root"
 total=$(($(now) - t_start))
-info "timings ($cold chroot): build ${t_build}s, chroot ${t_chroot}s, install with DKMS build ${t_install}s, checks ${t_checks}s, VM boot ${t_boot}s, remove+purge ${t_remove}s, total ${total}s"
+info "timings ($cold chroot): build ${t_build}s, chroot ${t_chroot}s, install with DKMS build ${t_install}s, checks ${t_checks}s, VM boot ${t_boot}s, reinstall ${t_reinstall}s, remove+purge ${t_remove}s, total ${total}s"
 exit $failed

@@ -12,7 +12,9 @@
 #      the host's side (hvsim) gets KVP, Copy-VMFile and a backup through
 #      them; a daemon killed is restarted;
 #   3. a service module removed: its daemon stops (and does not fail or
-#      restart in a loop); loaded again: the daemon is back.
+#      restart in a loop); loaded again: the daemon is back;
+#   4. hvis-tools upgraded (daemons restarted), removed (stopped) and
+#      installed again with the devices present (udev starts them).
 
 out=/dev/ttyS1
 say() { echo "$*" >"$out"; }
@@ -136,6 +138,30 @@ if wait_for 15 kvp_up && wait_for 10 registered; then
 	pass "devices/kvp-back"
 else
 	fail "devices/kvp-back ($(state hvis-kvp-daemon.service), $(kvp_daemon))"
+fi
+
+# --- 4. the package's own scripts, with systemd running ---------------------------
+
+pid() { systemctl show -P MainPID "hvis-$1-daemon.service"; }
+old=$(pid kvp)
+dpkg -i /root/hvis-tools.deb >/tmp/dpkg.log 2>&1
+new_up() { [ "$(pid kvp)" != "$old" ] && [ "$(pid kvp)" != 0 ] && all_in active && registered; }
+if wait_for 20 new_up; then
+	pass "package/upgrade-restarts (dpkg -i again: the daemons restarted)"
+else
+	fail "package/upgrade-restarts (kvp pid $old -> $(pid kvp); $(tail -n 3 /tmp/dpkg.log | tr '\n' ' '))"
+fi
+dpkg -r hvis-tools >/tmp/dpkg.log 2>&1
+if all_in inactive && [ -c /dev/vmbus/hv_kvp ]; then
+	pass "package/remove-stops (dpkg -r: the daemons stopped, the devices still there)"
+else
+	fail "package/remove-stops ($(systemctl list-units --all --no-legend 'hvis-*' | tr '\n' ';'))"
+fi
+dpkg -i /root/hvis-tools.deb >/tmp/dpkg.log 2>&1
+if wait_for 20 all_in active && wait_for 10 registered; then
+	pass "package/install-starts (dpkg -i with the devices present: udev starts the daemons)"
+else
+	fail "package/install-starts ($(systemctl list-units --all --no-legend 'hvis-*' | tr '\n' ';'))"
 fi
 
 say done

@@ -307,6 +307,19 @@ done
 check "dkms/depmod (modprobe --show-depends hvis_kvp)" \
 	sh -c "chroot '$root' modprobe -S '$krel' --show-depends hvis_kvp 2>/dev/null | grep -q 'updates/dkms/hvis_vmbus.ko'"
 
+# Whether the DKMS source set builds without the placeholders that stand in
+# for drivers/sim/ and tests/ (debian/rules): once it does, drop them.
+in_root sh -c "rm -rf /tmp/pure && cp -a $src_dir /tmp/pure && cd /tmp/pure &&
+	rm -rf drivers/sim tests build && make modules KDIR=/lib/modules/$krel/build BUILD=build" \
+	>"$work/pure-build.log" 2>&1
+pure=$(ls "$root"/tmp/pure/build/"$krel"/src/drivers/*/hvis_*.ko 2>/dev/null | wc -l)
+if [ "$pure" = 8 ]; then
+	info "the DKMS source set builds without drivers/sim/ and tests/ now: drop the placeholders in debian/rules"
+else
+	info "the DKMS source set still needs the drivers/sim/ and tests/ placeholders: $(grep -m1 -iE 'error|No such' "$work/pure-build.log")"
+fi
+rm -rf "$root/tmp/pure"
+
 # The units: accepted by systemd, and nothing pulls them into the boot.
 units=$(for d in kvp vss fcopy; do echo "/lib/systemd/system/hvis-$d-daemon.service"; done)
 if in_root systemd-analyze verify --man=no $units >"$work/verify.log" 2>&1 && [ ! -s "$work/verify.log" ]; then
@@ -364,6 +377,7 @@ boot_vm() {
 		--exclude=./usr/lib/x86_64-linux-gnu/perl --exclude=./usr/share/perl \
 		--exclude=./tmp/debs --exclude=./usr/sbin/policy-rc.d -cf - . | tar -C "$vmroot" -xf -
 	cp "$simout/src/drivers/sim/hvis_sim.ko" "$vmroot/root/"
+	cp "${debs[1]}" "$vmroot/root/hvis-tools.deb"
 	install -m 0755 "$top/tests/pkg/boot-check.sh" "$vmroot/usr/local/sbin/hvis-pkgtest"
 	cat >"$vmroot/etc/systemd/system/hvis-pkgtest.service" <<-EOF
 	[Unit]

@@ -17,11 +17,12 @@ BUILD ?= build
 HVIS_CACHE ?= /var/cache/hvis
 export HVIS_CACHE
 
-# Where a kernel's modules land: build/<release>/src/..., the release being
-# what uname -r says (UTS_RELEASE).  Debian's headers give another answer to
-# "make kernelrelease" (6.1.192 for 6.1.0-56-amd64).  DKMS passes KREL.
-KREL = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"/\1/p' \
-	$(KDIR)/include/generated/utsrelease.h 2>/dev/null)
+# Where a kernel's modules land: build/<kernelrelease>/src/...  The release
+# is the one the modules' vermagic carries (UTS_RELEASE), which DKMS calls
+# ${kernelver}: Debian's headers answer "make kernelrelease" with the
+# upstream version (6.1.192), not their own release (6.1.0-56-amd64).  DKMS passes KREL itself.
+KREL = $(or $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"$$/\1/p' \
+	$(KDIR)/include/generated/utsrelease.h 2>/dev/null),$(shell $(MAKE) -s -C $(KDIR) kernelrelease 2>/dev/null))
 
 all: modules tools
 

@@ -9,7 +9,7 @@ pkgs=(
 	build-essential bc bison flex libelf-dev libssl-dev dwarves kmod
 	cpio xz-utils zstd rsync perl git ca-certificates gzip
 	qemu-system-x86 busybox-static sparse
-	dkms
+	debhelper dh-dkms fakeroot dpkg-dev debootstrap dkms
 )
 missing=()
 for p in "${pkgs[@]}"; do

@@ -29,7 +29,7 @@ if command -v rsync >/dev/null; then
 		--exclude='*' "${srcs[@]}" "$out/src/"
 else
 	(cd "$top" && find "${srcs[@]#"$top"/}" \( -name '*.[ch]' -o -name Kbuild \) -print0 |
-		cpio -0 -pdm --quiet "$out/src")
+		tar -cf - --null -T -) | tar -xf - -C "$out/src"
 fi
 [ -d "$out/src/tests" ] &&
 	find "$out/src/tests" -mindepth 1 -maxdepth 1 ! -name kunit ! -name modules -exec rm -rf {} +

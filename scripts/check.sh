@@ -168,6 +168,12 @@ dk=$(for k in $ks; do case $k in 5.10 | 6.1 | 6.12 | newest) echo "$k" ;; esac; 
 [ -z "$dk" ] || run_lines dkms tests/install/dkms.sh $dk
 
 case " $ks " in *" 6.1 "*)
+	stage "Debian packages: build, install in a chroot, boot it with systemd"
+	run_lines pkg tests/pkg/debian.sh
+	;;
+esac
+
+case " $ks " in *" 6.1 "*)
 	stage "make demo"
 	if scripts/demo.sh 6.1 >"$(logname demo)" 2>&1; then
 		record PASS "demo/6.1 (build/vm/demo/console.log)"

@@ -55,11 +55,31 @@ if [ -z "$ran" ]; then pass "no-hyperv/nothing-in-the-journal"; else fail "no-hy
 
 # --- 2. devices appear: udev starts the daemons ------------------------------------
 
-if insmod /root/hvis_sim.ko && modprobe hvis_vmbus &&
-	modprobe -a hvis_ic hvis_heartbeat hvis_shutdown hvis_timesync hvis_kvp hvis_vss hvis_fcopy; then
-	pass "devices/modprobe (the DKMS-built modules, by name)"
+# hvis-vmbus.service (hvis-dkms) is enabled, and skipped: no Hyper-V here.
+if [ "$(systemctl is-enabled hvis-vmbus.service 2>&1)" = enabled ] &&
+	[ "$(systemctl show -P ConditionResult hvis-vmbus.service)" = no ] &&
+	[ "$(state hvis-vmbus.service)" = inactive ]; then
+	pass "no-hyperv/hvis-vmbus-skipped (enabled, condition false)"
 else
-	fail "devices/modprobe"
+	fail "no-hyperv/hvis-vmbus-skipped ($(systemctl is-enabled hvis-vmbus.service 2>&1)," \
+		"condition $(systemctl show -P ConditionResult hvis-vmbus.service), $(state hvis-vmbus.service))"
+fi
+
+# The core by name; systemd-udevd loads every service driver from its
+# device's MODALIAS.
+services="hvis_heartbeat hvis_shutdown hvis_timesync hvis_kvp hvis_vss hvis_fcopy"
+all_loaded() {
+	for m in $services hvis_ic; do grep -q "^$m " /proc/modules || return 1; done
+}
+if insmod /root/hvis_sim.ko && modprobe hvis_vmbus; then
+	pass "devices/modprobe-hvis_vmbus (the DKMS-built module)"
+else
+	fail "devices/modprobe-hvis_vmbus"
+fi
+if wait_for 30 all_loaded; then
+	pass "devices/udev-autoloads-services (MODALIAS hvis_vmbus:...)"
+else
+	fail "devices/udev-autoloads-services ($(grep -o '^hvis_[a-z_]*' /proc/modules | tr '\n' ' '))"
 fi
 if wait_for 30 all_in active; then
 	pass "devices/daemons-started (udev, SYSTEMD_WANTS)"

@@ -270,6 +270,9 @@ for d in hvis-kvp-daemon hvis-vss-daemon hvis-fcopy-daemon; do
 	check "daemon-runs/$d (-h)" in_root "/usr/sbin/$d" -h >/dev/null 2>&1
 done
 check "files/udev-rule" grep -q 'SYSTEMD_WANTS' "$root/lib/udev/rules.d/60-hvis-tools.rules"
+check "files/hvis-vmbus.service (hvis-dkms)" [ -f "$root/lib/systemd/system/hvis-vmbus.service" ]
+check "files/hvis-vmbus-load" [ -x "$root/usr/libexec/hvis/hvis-vmbus-load" ]
+check "units/hvis-vmbus-enabled (sysinit.target.wants)" [ -L "$root/etc/systemd/system/sysinit.target.wants/hvis-vmbus.service" ]
 [ -e "$src/tools/lsvmbus" ] && check "files/lsvmbus" [ -x "$root/usr/sbin/lsvmbus" ]
 mans=$(in_root dpkg -L hvis-tools | grep -c '^/usr/share/man/man[18]/.*\.gz$')
 if [ -d "$src/tools/man" ]; then
@@ -328,8 +331,8 @@ for d in kvp vss fcopy; do
 		grep -q "KERNEL==\"vmbus/hv_$d\".*TAG+=\"systemd\".*SYSTEMD_WANTS}+=\"hvis-$d-daemon.service\"" \
 		"$root/lib/udev/rules.d/60-hvis-tools.rules"
 done
-enabled=$(cd "$root" && ls -d etc/systemd/system/*.wants/hvis-* 2>/dev/null)
-check "units/not-enabled (no .wants symlinks)" [ -z "$enabled" ]
+enabled=$(cd "$root" && ls -d etc/systemd/system/*.wants/hvis-*-daemon.service 2>/dev/null)
+check "units/daemons-not-enabled (no .wants symlinks)" [ -z "$enabled" ]
 # A stop timeout shorter than the VSS daemon's own thaw timeout (-t) would
 # SIGKILL it and its watchdog while the filesystems may be frozen.
 vss=$root/lib/systemd/system/hvis-vss-daemon.service

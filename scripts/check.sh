@@ -164,7 +164,7 @@ for k in $ks; do
 done
 
 stage "DKMS into a staging root, booted"
-dk=$(for k in $ks; do case $k in 5.10 | 6.1 | 6.12 | newest) echo "$k" ;; esac; done)
+dk=$(for k in $(expand); do case $k in debug) ;; *) echo "$k" ;; esac; done)
 [ -z "$dk" ] || run_lines dkms tests/install/dkms.sh $dk
 
 case " $ks " in *" 6.1 "*)

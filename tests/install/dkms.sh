@@ -3,20 +3,23 @@
 #
 # DKMS, the way an admin uses it, into a staging root per matrix kernel:
 #
-#   dkms.sh [KERNEL...]        default: 5.10 6.1 6.12 newest
+#   dkms.sh [KERNEL...]        default: 5.10 6.1 6.12 with their cloud and rt
+#                              flavours, and newest
 #
 # For each kernel, scripts/dkms-stage.sh installs hvis with plain DKMS
 # into ROOT (build/dkms/KERNEL/root) next to the kernel's own drivers/hv;
-# then the checks an admin would make (dkms status, updates/dkms, vermagic, signer, aliases,
-# in-tree modules untouched, uninstall), and for the kernels we boot, a VM
-# with that /lib/modules tree: tests/vm/install/dkms_modprobe.sh loads
-# everything with modprobe and by MODALIAS as udev does.
+# then the checks an admin would make (dkms status, updates/dkms,
+# vermagic, signer, aliases, in-tree modules untouched, uninstall), and
+# for the kernels we boot (the generic flavours: cloud and rt are headers
+# only in the matrix) a VM with that /lib/modules tree, in which
+# tests/vm/install/dkms_modprobe.sh loads everything with modprobe and by
+# MODALIAS as udev does.
 # Prints "PASS|FAIL|INFO ..." lines; exits non-zero if anything failed.
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
-ks=${*:-5.10 6.1 6.12 newest}
+ks=${*:-5.10 5.10-cloud 5.10-rt 6.1 6.1-cloud 6.1-rt 6.12 6.12-cloud 6.12-rt newest}
 ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' dkms.conf)
 mods="hvis_vmbus hvis_ic hvis_heartbeat hvis_shutdown hvis_timesync hvis_kvp hvis_vss hvis_fcopy"
 failed=0

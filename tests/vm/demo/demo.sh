@@ -60,8 +60,7 @@ run hvsim kvp set Greeting "Hello from the host" --pool 0 || fail "kvp set"
 run hvsim kvp get Greeting --pool 0 || fail "kvp get"
 
 say "Copy-VMFile: 16 MiB from the host to /srv/incoming in the guest"
-echo "(QEMU here emulates every instruction, and a guest's first touch of fresh"
-echo " memory is slow under it: the rate says little about Hyper-V.)"
+echo "(QEMU here emulates every instruction: the rate says little about Hyper-V.)"
 dd if=/dev/urandom of=/tmp/report.bin bs=1M count=16 2>/dev/null
 # (The progress line, every quarter.)
 echo "\$ hvsim copy-file /tmp/report.bin /srv/incoming/report.bin --create-path"

@@ -86,6 +86,27 @@ ic_up() {
 	done
 }
 
+# The six services, as the host names them, one per line.
+IC_NAMES="Heartbeat
+Shutdown
+Time Synchronization
+Key-Value Pair Exchange
+VSS
+Guest Service Interface"
+
+# ic_all_bound: every service driver has its device.
+ic_all_bound() {
+	local m
+	for m in $IC_MODULES; do
+		[ "$m" = hvis_ic ] || ic_dev "$m" >/dev/null || return 1
+	done
+}
+
+# ic_all_ok: the host sees every service OK.
+ic_all_ok() {
+	echo "$IC_NAMES" | while IFS= read -r n; do ic_ok "$n" || return 1; done
+}
+
 # ic_down: everything ic_up loaded, users first.
 ic_down() {
 	local m

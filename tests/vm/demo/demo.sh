@@ -25,12 +25,7 @@ say "Load hvis as DKMS installed it; udev loads a driver per service"
 echo "DKMS put the modules in /lib/modules/$(uname -r)/updates/dkms:"
 ls "/lib/modules/$(uname -r)/updates/dkms"
 run modprobe hvis_vmbus || fail "modprobe hvis_vmbus"
-all_bound() {
-	for m in hvis_heartbeat hvis_shutdown hvis_timesync hvis_kvp hvis_vss hvis_fcopy; do
-		ic_dev "$m" >/dev/null || return 1
-	done
-}
-wait_for 30 all_bound || fail "not every service driver was loaded"
+wait_for 30 ic_all_bound || fail "not every service driver was loaded"
 echo "\$ lsmod"
 lsmod | grep -E '^(Module|hvis_)'
 echo "(and no in-tree hv_* module: $(grep -c '^hv_' /proc/modules) loaded)"
@@ -44,13 +39,7 @@ daemon_start hvis fcopy
 echo "hvis-kvp-daemon and hvis-fcopy-daemon registered"
 
 say "On the host: Get-VMIntegrationService"
-all_ok() {
-	for n in Heartbeat Shutdown "Time Synchronization" "Key-Value Pair Exchange" VSS \
-		 "Guest Service Interface"; do
-		ic_ok "$n" || return 1
-	done
-}
-wait_for 30 all_ok || fail "not every service is OK on the host"
+wait_for 30 ic_all_ok || fail "not every service is OK on the host"
 run hvsim get-integration-services
 
 say "Data Exchange: the host reads what the guest publishes, and writes a value"

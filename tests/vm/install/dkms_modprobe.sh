@@ -7,9 +7,6 @@
 # ever loading the in-tree hv_* modules that sit in the same tree.
 K=/lib/modules/$(uname -r)
 D=/sys/bus/vmbus/devices
-SERVICES="Heartbeat:hvis_heartbeat Shutdown:hvis_shutdown
-	Time_Synchronization:hvis_timesync Key-Value_Pair_Exchange:hvis_kvp
-	VSS:hvis_vss Guest_Service_Interface:hvis_fcopy"
 
 modprobe --version | grep -q '^kmod' || fail "modprobe is not kmod's: $(modprobe --version 2>&1)"
 [ -e "$K/modules.dep" ] || fail "no depmod'ed tree at $K"
@@ -22,18 +19,6 @@ ls "$K"/kernel/drivers/hv/hv_utils.ko* >/dev/null 2>&1 || fail "the in-tree hv_u
 
 no_hv() {
 	! grep -E '^hv_(vmbus|utils|balloon) ' /proc/modules
-}
-all_bound() {
-	local s
-	for s in $SERVICES; do
-		ic_dev "${s#*:}" >/dev/null || return 1
-	done
-}
-all_ok() {
-	local s
-	for s in $SERVICES; do
-		ic_ok "$(echo "${s%%:*}" | tr _ ' ')" || return 1
-	done
 }
 
 hvis_insmod hvis_sim profile=WS2022 || fail "insmod hvis_sim: $INSMOD_OUT"
@@ -51,8 +36,8 @@ for d in "$D"/*; do
 done
 autoload_start
 for u in "$D"/*/uevent; do echo add >"$u"; done
-wait_for 30 all_bound || fail "coldplug: not all services bound: $(cat /tmp/autoload.log)"
-wait_for 30 all_ok || fail "coldplug: not every service OK on the host: $(hvsim get-integration-services)"
+wait_for 30 ic_all_bound || fail "coldplug: not all services bound: $(cat /tmp/autoload.log)"
+wait_for 30 ic_all_ok || fail "coldplug: not every service OK on the host: $(hvsim get-integration-services)"
 no_hv || fail "coldplug loaded in-tree modules"
 [ "$(grep -c ' loaded$' /tmp/autoload.log)" -ge 6 ] || fail "autoload log: $(cat /tmp/autoload.log)"
 grep -q '^hvis_ic ' /proc/modules || fail "hvis_ic not pulled in as a dependency"

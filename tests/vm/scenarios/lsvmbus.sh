@@ -25,10 +25,7 @@ wait_for 10 [ -d /sys/bus/vmbus/devices/$ODDI ] || fail "unknown class not on th
 echo 1 >/sys/bus/vmbus/devices/$NETI/channels/41/cpu || fail "move channel 41 to CPU 1"
 grep -qx 41:1 /sys/bus/vmbus/devices/$NETI/channel_vp_mapping ||
 	fail "channel 41 not on CPU 1: $(cat /sys/bus/vmbus/devices/$NETI/channel_vp_mapping)"
-for s in Heartbeat Shutdown "Time Synchronization" "Key-Value Pair Exchange" VSS \
-	"Guest Service Interface"; do
-	wait_for 20 ic_ok "$s" || fail "$s is '$(ic_host "$s" primary)' on the host, not OK"
-done
+wait_for 20 ic_all_ok || fail "not every service OK on the host: $(hvsim get-integration-services)"
 
 lsvmbus >/tmp/lsv0 2>/tmp/lsv.err || fail "lsvmbus failed: $(cat /tmp/lsv.err)"
 lsvmbus -v >/tmp/lsv1 2>>/tmp/lsv.err || fail "lsvmbus -v failed: $(cat /tmp/lsv.err)"

@@ -103,10 +103,10 @@ for k in $ks; do
 done
 
 stage "checkpatch --strict"
-cp_pl=$(ls -d "${HVIS_CACHE:-/var/cache/hvis}"/src/linux-source-6.1*/linux/scripts/checkpatch.pl 2>/dev/null | head -n1)
+cp_pl=$(ls -d "${HVIS_CACHE:-/var/cache/hvis}"/src/linux-source-6.1_*/linux/scripts/checkpatch.pl 2>/dev/null | head -n1)
 if [ -z "$cp_pl" ]; then
 	scripts/kernels.sh prepare debug >/dev/null 2>&1
-	cp_pl=$(ls -d "${HVIS_CACHE:-/var/cache/hvis}"/src/linux-source-6.1*/linux/scripts/checkpatch.pl | head -n1)
+	cp_pl=$(ls -d "${HVIS_CACHE:-/var/cache/hvis}"/src/linux-source-6.1_*/linux/scripts/checkpatch.pl | head -n1)
 fi
 for f in $(git ls-files '*.c' '*.h' | grep -v -E '^(tools|tests/unit|tests/vm/progs)/'); do
 	# --terse prints one "FILE:LINE: TYPE:..." line per finding.
@@ -161,6 +161,33 @@ for k in $ks; do
 	else
 		record FAIL "ic/$k/host-restart-reboots (see build/vm/$k-reboot/console.log)"
 	fi
+done
+
+stage "Linux's own drivers/hv on the simulated host"
+for k in $ks; do
+	case $k in 5.10 | 6.1 | 6.12) ;; *) continue ;; esac
+	[ -d "build/$k/src" ] || continue
+	log=$(logname "upstream build $k")
+	if tests/upstream/build.sh "$k" "build/upstream/$k" >"$log" 2>&1; then
+		record PASS "upstream/$k/build ($(grep -c '\.ko$' "$log") modules from $(basename "$(dirname "$(scripts/kernels.sh source "$k")")"))"
+	else
+		record FAIL "upstream/$k/build (see $log)"
+		tail -n 20 "$log"
+		continue
+	fi
+	# The shim must have bent every way to the hypervisor onto hvis_sim:
+	# no MSR or hypercall instruction, no use of the kernel's hypercall page.
+	direct=$(for m in build/upstream/"$k"/drivers/*/*.ko; do
+		objdump -d "$m" | grep -E -c '[[:space:]](rdmsr|wrmsr|vmcall|vmmcall)([[:space:]]|$)'
+		nm -u "$m" | grep -c -w hv_hypercall_pg
+	done | paste -sd+ | bc)
+	if [ "$direct" = 0 ]; then
+		record PASS "upstream/$k/no-direct-hypervisor-access"
+	else
+		record FAIL "upstream/$k/no-direct-hypervisor-access ($direct MSR or hypercall sites left)"
+	fi
+	run_lines "vm/$k-upstream" tests/vm/run.sh -o "build/vm/$k-upstream" "$k" @upstream
+	echo "   $k: upstream VM run $(cat "build/vm/$k-upstream/seconds" 2>/dev/null)s"
 done
 
 stage "DKMS into a staging root, booted"

@@ -11,6 +11,8 @@
 #   kernels.sh env NAME             shell assignments: KDIR KREL VMLINUZ MODDIR MAKEVARS
 #   kernels.sh pkg NAME SUITE       a Debian package of SUITE (newest there),
 #                                   unpacked under the cache; prints its root
+#   kernels.sh source SERIES        Debian's linux-source of a stock series at the
+#                                   version of its image, unpacked; prints the tree
 #
 # Names: 5.10 6.1 6.12 (stock, bootable), 5.10-cloud ... 6.12-rt (headers
 # only), debug (6.1 built with KUnit and the debug options, bootable), newest
@@ -149,11 +151,21 @@ prepare_stock() {
 
 # --- kernels built from linux-source ---------------------------------------------
 
-# Unpack Debian's linux-source-VER once; print the source tree.
+# Unpack Debian's linux-source-VER (the newest, or package version PV) once;
+# print the source tree.
 source_tree() {
-	local ver=$1 f dir
+	local ver=$1 pv=${2:-} f dir
 	apt_setup
-	f=$(deb_get "linux-source-$ver")
+	if [ -z "$pv" ]; then
+		f=$(deb_get "linux-source-$ver")
+	else
+		f=$(find "$APTDIR/debs" -maxdepth 1 -name "linux-source-${ver}_${pv//:/%3a}_all.deb")
+		if [ -z "$f" ]; then
+			(cd "$APTDIR/debs" && apt-get -q download "linux-source-$ver=$pv" >/dev/null 2>&1) ||
+				die "apt-get download linux-source-$ver=$pv failed"
+			f=$(find "$APTDIR/debs" -maxdepth 1 -name "linux-source-${ver}_${pv//:/%3a}_all.deb")
+		fi
+	fi
 	dir=$HVIS_CACHE/src/$(basename "$f" .deb)
 	if [ ! -e "$dir/.done" ]; then
 		log "unpacking $(basename "$f")"
@@ -234,6 +246,17 @@ prepare_newest() {
 		find "$KDIRS/newest" -mindepth 1 -maxdepth 1 ! -name "$abi" -exec rm -rf {} +
 	fi
 	ln -sfn "$abi" "$KDIRS/newest/current"
+}
+
+# The source of a stock series at exactly the version of its kernel image,
+# so that what is built from it is the booted kernel's own code.
+stock_source() {
+	local series=$1 abi pv
+	prepare_stock "$series"
+	abi=$(series_abi "$series")
+	pv=$(apt-cache show "linux-image-$abi-amd64" 2>/dev/null | sed -n 's/^Version: //p' | sort -V | tail -n1)
+	[ -n "$pv" ] || die "no version for linux-image-$abi-amd64"
+	source_tree "$series" "$pv"
 }
 
 # --- queries ----------------------------------------------------------------------
@@ -327,10 +350,16 @@ prepare)
 	lock
 	for n in "$@"; do prepare "$n"; done
 	;;
+source)
+	[ $# -eq 1 ] || die "usage: kernels.sh source 5.10|6.1|6.12"
+	case $1 in 5.10 | 6.1 | 6.12) ;; *) die "no stock series $1" ;; esac
+	lock
+	stock_source "$1"
+	;;
 env)
 	[ $# -eq 1 ] || die "usage: kernels.sh env NAME"
 	lock
 	kenv "$1"
 	;;
-*) die "usage: kernels.sh list | prepare NAME... | env NAME" ;;
+*) die "usage: kernels.sh list | prepare NAME... | env NAME | pkg NAME SUITE | source SERIES" ;;
 esac

@@ -172,7 +172,7 @@ rm "$tmp/odd/.devices/33333333-2222-3333-4444-555555555555/class_id" \
 dev "$tmp/odd" 44444444-2222-3333-4444-555555555555 6 $NET 6:0
 rm "$tmp/odd/.devices/44444444-2222-3333-4444-555555555555/id"
 
-upstream=$(ls -d "${HVIS_CACHE:-/var/cache/hvis}"/src/linux-source-*/linux/tools/hv/lsvmbus \
+upstream=$(ls -d "${HVIS_CACHE:-/var/cache/hvis}"/src/linux-source-6.1_*/linux/tools/hv/lsvmbus \
 	2>/dev/null | head -n1)
 python=$(command -v python3 || true)
 

@@ -70,7 +70,7 @@ for s in $(cat /scenarios/ORDER); do
 	rc=$?
 	# A failed scenario must not take the next one down with it.
 	for pass in 1 2 3; do	# users before the modules they use
-		for m in $(grep -o '^hvis_[a-z_]*' /proc/modules); do
+		for m in $(grep -o -E '^(hvis_[a-z_]*|hv_utils|hv_vmbus|uio_hv_generic)' /proc/modules); do
 			rmmod "$m" 2>/dev/null
 		done
 	done

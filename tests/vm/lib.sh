@@ -233,3 +233,42 @@ autoload_stop() {
 	kill "$AUTOLOAD_PID" 2>/dev/null
 	wait "$AUTOLOAD_PID" 2>/dev/null
 }
+
+# --- Linux's own drivers/hv on the simulated host (tests/vm/upstream/) -------
+
+UPDIR=/lib/hvis/upstream
+
+# up_insmod NAME [PARAMS...]: one of the upstream modules; output in $INSMOD_OUT.
+up_insmod() {
+	local m=$1
+	shift
+	INSMOD_OUT=$(insmod "$UPDIR/$m.ko" "$@" 2>&1)
+}
+
+# up_up [SIM_PARAMS...]: the simulator, then Linux's hv_vmbus and hv_utils.
+up_up() {
+	[ -e "$UPDIR/hv_vmbus.ko" ] || skip "no upstream drivers/hv built for $(uname -r)"
+	hvis_insmod hvis_sim "$@" || fail "insmod hvis_sim: $INSMOD_OUT"
+	up_insmod hv_vmbus || fail "insmod hv_vmbus: $INSMOD_OUT"
+	up_insmod hv_utils || fail "insmod hv_utils: $INSMOD_OUT"
+}
+
+# up_down: what up_up loaded (and uio_hv_generic), users first.
+up_down() {
+	local m
+	for m in hv_utils uio_hv_generic hv_vmbus hvis_sim; do
+		grep -q "^$m " /proc/modules || continue
+		rmmod "$m" || fail "rmmod $m"
+	done
+}
+
+# up_daemon_start SERVICE [ARGS...]: Debian's daemon of SERVICE (kvp, vss,
+# fcopy) on upstream's char device, in the background.
+up_daemon_start() {
+	local svc=$1
+	shift
+	mkdir -p /var/lib/hyperv
+	wait_for 10 test -c "/dev/vmbus/hv_$svc" || fail "no /dev/vmbus/hv_$svc"
+	"/opt/debian/sbin/hv_${svc}_daemon" -n "$@" >>"/tmp/$svc-daemon.log" 2>&1 &
+	echo $! >"/tmp/$svc-daemon.pid"
+}

@@ -9,7 +9,9 @@
 # been built into build/KERNEL (scripts/build.sh).  Without SCENARIO, every
 # tests/vm/scenarios/*.sh runs; "@all" in the list stands for them too.
 # tests/vm/ending/ holds scenarios that end the VM (an orderly poweroff or
-# reboot): name them, last.  -x makes tests/vm/selftest/ (the harness's
+# reboot): name them, last.  "@upstream" stands for tests/vm/upstream/*.sh,
+# the scenarios of Linux's own drivers/hv on the simulated host (built into
+# build/upstream/KERNEL by tests/upstream/build.sh).  -x makes tests/vm/selftest/ (the harness's
 # own failure checks, which must fail) available by name.  -r ROOT puts
 # ROOT/lib/modules (an installed tree, e.g. from DKMS) into the guest's
 # /lib/modules, with kmod's modprobe, depmod and modinfo in /usr/local/sbin,
@@ -54,9 +56,16 @@ cp /bin/busybox "$root/bin/busybox"
 cp "$here/init.sh" "$root/init"
 cp "$here/lib.sh" "$root/lib/hvis/lib.sh"
 find "$mods" -name '*.ko' -exec cp {} "$root/lib/hvis/modules/" \;
+# Linux's own drivers/hv for this kernel, built to run on hvis_sim
+# (tests/upstream/build.sh), for the scenarios in tests/vm/upstream/.
+ups=${HVIS_VM_UPSTREAM:-$top/build/upstream/$kname}
+if [ -d "$ups" ]; then
+	mkdir -p "$root/lib/hvis/upstream"
+	find "$ups" -name '*.ko' -exec cp {} "$root/lib/hvis/upstream/" \;
+fi
 
 # Scenarios: the named ones, or all; selftests only with -x.
-dirs=("$here/scenarios" "$here/ending" "$here/bench" "$here/demo")
+dirs=("$here/scenarios" "$here/ending" "$here/bench" "$here/demo" "$here/upstream")
 [ $selftest = 1 ] && dirs+=("$here/selftest")
 [ -n "$instroot" ] && dirs+=("$here/install")
 order=()
@@ -64,6 +73,8 @@ order=()
 for s in "$@"; do
 	if [ "$s" = @all ]; then
 		for f in "$here"/scenarios/*.sh; do order+=("$(basename "$f" .sh)"); done
+	elif [ "$s" = @upstream ]; then
+		for f in "$here"/upstream/*.sh; do order+=("$(basename "$f" .sh)"); done
 	else
 		order+=("$s")
 	fi
@@ -93,7 +104,7 @@ kmod_add() {
 	echo "$m" >>"$root/lib/hvis/kmod/ORDER"
 }
 if [ -n "$MODDIR" ] && [ -d "$MODDIR/kernel" ]; then
-	for m in ptp loop crc32c_generic ext4 virtio_pci virtio_blk; do kmod_add "$m"; done
+	for m in ptp loop crc32c_generic ext4 virtio_pci virtio_blk uio; do kmod_add "$m"; done
 fi
 
 # Debian's own daemons (bookworm's hyperv-daemons), to prove our char

@@ -483,12 +483,14 @@ static void sim_chan_echo(struct sim_chan *c)
 			break;
 		}
 		sim_ring_get(in, rd, c->buf, total);
+		sim_cap_pkt(0, HVCAP_G2H, c->relid, c->buf, total);
 		/* Asked for a completion: the echo comes back as one. */
 		if (d.flags & HVIS_PKT_FLAG_COMPLETION_REQUESTED) {
 			((struct hvis_pkt_desc *)c->buf)->type = HVIS_PKT_COMP;
 			((struct hvis_pkt_desc *)c->buf)->flags = 0;
 		}
 		ret = sim_ring_write(out, c->buf, total, &signal);
+		sim_cap_pkt(ret, HVCAP_H2G, c->relid, c->buf, total);
 		if (ret == -EAGAIN)
 			WRITE_ONCE(out->ctl->pending_send_sz, total + HVIS_PKT_TRAILER);
 		if (ret)
@@ -519,6 +521,7 @@ static void sim_chan_ic_read(struct sim_chan *c)
 			break;
 		}
 		sim_ring_get(in, rd, c->buf, total);
+		sim_cap_pkt(0, HVCAP_G2H, c->relid, c->buf, total);
 		signal_guest |= sim_ring_consume(in, rd, total);
 		off = d.offset8 * 8;
 		sim_ic_received(c->relid, c->gen, &d, c->buf + off, total - off);
@@ -589,6 +592,7 @@ int sim_chan_send_inband(u32 relid, u64 gen, const void *payload, u32 len, u64 t
 	d->trans_id = trans_id;
 	memcpy(c->buf + sizeof(*d), payload, len);
 	ret = sim_ring_write(&c->to_guest, c->buf, total, &signal);
+	sim_cap_pkt(ret, HVCAP_H2G, relid, c->buf, total);
 	if (!ret && signal)
 		sim_signal_guest(relid, c->target_vp);
 out:
@@ -795,6 +799,7 @@ static ssize_t sim_raw_read(struct file *file, char __user *ubuf, size_t len, lo
 	/* The array outlives every file: @c stays a valid pointer. */
 	c = &sim_chans[r->relid - 1];
 	for (;;) {
+	sim_cap_pkt(0, HVCAP_G2H, c->relid, c->buf, total);
 		mutex_lock(&sim_chan_lock);
 		seq = c->raw_seq;
 		ret = sim_raw_chan(r) ? sim_raw_take(c, ubuf, len) : -ENOTCONN;
@@ -851,6 +856,7 @@ static __poll_t sim_raw_poll(struct file *file, poll_table *wait)
 	__poll_t mask = 0;
 
 	poll_wait(file, &sim_raw_wait, wait);
+	sim_cap_pkt(err, HVCAP_H2G, c->relid, c->buf, len);
 	mutex_lock(&sim_chan_lock);
 	c = sim_raw_chan(r);
 	if (!c)

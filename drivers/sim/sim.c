@@ -260,6 +260,7 @@ void sim_send(const void *msg, u32 len)
 	struct sim_msg *m;
 	unsigned long flags;
 
+	sim_cap_msg(HVCAP_H2G, 0, msg, len);
 	m = kzalloc(sizeof(*m), GFP_KERNEL);
 	if (!m) {
 		sim_log("H->G type %u dropped: out of memory", hdr->msgtype);
@@ -401,6 +402,7 @@ static u64 sim_post_message(u64 input_gpa)
 	}
 	sim.nr_posted++;
 	list_add_tail(&m->node, &sim.from_guest);
+	sim_cap_msg(HVCAP_G2H, conn, m->buf, m->len);
 	spin_unlock_irqrestore(&sim.lock, flags);
 	schedule_work(&sim_host_work);
 	return HVIS_STATUS_SUCCESS;
@@ -1086,3 +1088,5 @@ module_exit(hvis_sim_exit);
 
 MODULE_DESCRIPTION("Simulated Hyper-V host for testing hvis (not for production)");
 MODULE_LICENSE("GPL");
+	sim_cap_debugfs(sim_debugfs);
+	sim_cap_exit();

@@ -6,10 +6,12 @@
 #ifndef _HVIS_SIM_H
 #define _HVIS_SIM_H
 
+#include <linux/compiler.h>
 #include <linux/types.h>
 #include <linux/uuid.h>
 
 #include <hvis/vmbus_wire.h>
+#include <uapi/hvis/hvcap.h>
 
 #define SIM_MAX_OFFERS		1024
 
@@ -83,3 +85,24 @@ void sim_ic_xact_describe(u16 msgtype, const void *body, u32 len, char *buf, siz
 void sim_ic_xact_debugfs(struct dentry *dir);
 
 #endif /* _HVIS_SIM_H */
+/*
+ * capture.c: the wire capture.  The hooks cost one flag read while it is
+ * off; sim_cap_pkt() records nothing for a write that failed (@err).
+ */
+extern bool sim_cap_on;
+void __sim_cap_record(u8 kind, u8 dir, u32 id, const void *bytes, u32 len);
+void sim_cap_debugfs(struct dentry *dir);
+void sim_cap_exit(void);
+
+static inline void sim_cap_msg(u8 dir, u32 conn_id, const void *msg, u32 len)
+{
+	if (unlikely(READ_ONCE(sim_cap_on)))
+		__sim_cap_record(HVCAP_KIND_MSG, dir, conn_id, msg, len);
+}
+
+static inline void sim_cap_pkt(int err, u8 dir, u32 relid, const void *pkt, u32 len)
+{
+	if (unlikely(READ_ONCE(sim_cap_on)) && !err)
+		__sim_cap_record(HVCAP_KIND_PKT, dir, relid, pkt, len);
+}
+

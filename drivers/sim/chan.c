@@ -780,6 +780,7 @@ static ssize_t sim_raw_take(struct sim_chan *c, char __user *ubuf, size_t len)
 	if (len < total)
 		return -EMSGSIZE;
 	sim_ring_get(&c->from_guest, rd, c->buf, total);
+	sim_cap_pkt(0, HVCAP_G2H, c->relid, c->buf, total);
 	if (copy_to_user(ubuf, c->buf, total))
 		return -EFAULT;
 	if (sim_ring_consume(&c->from_guest, rd, total))
@@ -799,7 +800,6 @@ static ssize_t sim_raw_read(struct file *file, char __user *ubuf, size_t len, lo
 	/* The array outlives every file: @c stays a valid pointer. */
 	c = &sim_chans[r->relid - 1];
 	for (;;) {
-	sim_cap_pkt(0, HVCAP_G2H, c->relid, c->buf, total);
 		mutex_lock(&sim_chan_lock);
 		seq = c->raw_seq;
 		ret = sim_raw_chan(r) ? sim_raw_take(c, ubuf, len) : -ENOTCONN;
@@ -837,6 +837,7 @@ static ssize_t sim_raw_write(struct file *file, const char __user *ubuf, size_t 
 		goto out;
 	}
 	err = sim_ring_write(&c->to_guest, c->buf, len, &signal);
+	sim_cap_pkt(err, HVCAP_H2G, c->relid, c->buf, len);
 	if (err) {
 		ret = err;
 		goto out;
@@ -856,7 +857,6 @@ static __poll_t sim_raw_poll(struct file *file, poll_table *wait)
 	__poll_t mask = 0;
 
 	poll_wait(file, &sim_raw_wait, wait);
-	sim_cap_pkt(err, HVCAP_H2G, c->relid, c->buf, len);
 	mutex_lock(&sim_chan_lock);
 	c = sim_raw_chan(r);
 	if (!c)

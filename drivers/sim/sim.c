@@ -1049,6 +1049,7 @@ static int __init hvis_sim_init(void)
 	debugfs_create_file("offers", 0400, sim_debugfs, NULL, &sim_offers_fops);
 	debugfs_create_file("ctl", 0200, sim_debugfs, NULL, &sim_ctl_fops);
 	sim_chan_debugfs(sim_debugfs);
+	sim_cap_debugfs(sim_debugfs);
 	sim_ic_debugfs(sim_debugfs);
 	pr_info("simulated Hyper-V host up: profile %s (VMBus up to %u.%u), %u offers\n",
 		sim.prof->name, HVIS_VMBUS_MAJOR(sim.prof->max_version),
@@ -1068,6 +1069,7 @@ static void __exit hvis_sim_exit(void)
 	unsigned int i;
 
 	debugfs_remove_recursive(sim_debugfs);
+	sim_cap_exit();
 	cancel_work_sync(&sim_host_work);
 	/* The services' works first: they send through chan.c's channels. */
 	sim_ic_exit();
@@ -1088,5 +1090,3 @@ module_exit(hvis_sim_exit);
 
 MODULE_DESCRIPTION("Simulated Hyper-V host for testing hvis (not for production)");
 MODULE_LICENSE("GPL");
-	sim_cap_debugfs(sim_debugfs);
-	sim_cap_exit();

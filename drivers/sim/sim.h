@@ -84,7 +84,6 @@ int sim_ic_xact_check(u16 msgtype, const void *req, u32 req_len, const void *ans
 void sim_ic_xact_describe(u16 msgtype, const void *body, u32 len, char *buf, size_t size);
 void sim_ic_xact_debugfs(struct dentry *dir);
 
-#endif /* _HVIS_SIM_H */
 /*
  * capture.c: the wire capture.  The hooks cost one flag read while it is
  * off; sim_cap_pkt() records nothing for a write that failed (@err).
@@ -106,3 +105,4 @@ static inline void sim_cap_pkt(int err, u8 dir, u32 relid, const void *pkt, u32 
 		__sim_cap_record(HVCAP_KIND_PKT, dir, relid, pkt, len);
 }
 
+#endif /* _HVIS_SIM_H */

@@ -186,8 +186,15 @@ for k in $ks; do
 	else
 		record FAIL "upstream/$k/no-direct-hypervisor-access ($direct MSR or hypercall sites left)"
 	fi
-	run_lines "vm/$k-upstream" tests/vm/run.sh -o "build/vm/$k-upstream" "$k" @upstream
+	run_lines "vm/$k-upstream" tests/vm/run.sh -o "build/vm/$k-upstream" "$k" @upstream up_poweroff
 	echo "   $k: upstream VM run $(cat "build/vm/$k-upstream/seconds" 2>/dev/null)s"
+	if in_order "build/vm/$k-upstream/console.log" 'hvis-test: upstream poweroff' \
+		'hv_utils: Shutdown request received' 'init: orderly poweroff requested' \
+		'reboot: Power down'; then
+		record PASS "upstream/$k/host-shutdown-powers-off"
+	else
+		record FAIL "upstream/$k/host-shutdown-powers-off (see build/vm/$k-upstream/console.log)"
+	fi
 done
 
 stage "DKMS into a staging root, booted"

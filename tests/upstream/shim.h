@@ -57,6 +57,8 @@ void hvis_up_set_msr(unsigned int reg, u64 value);
 u64 hvis_up_hypercall(u64 control, void *input, void *output);
 u64 hvis_up_fast_hypercall8(u16 code, u64 input);
 void hvis_up_signal_eom(struct hv_message *msg, u32 old_msg_type);
+int hvis_up_setup_vmbus_irq(int irq, void (*handler)(void));
+void hvis_up_remove_vmbus_irq(void);
 int hvis_up_acpi_bus_register_driver(struct acpi_driver *drv);
 void hvis_up_acpi_bus_unregister_driver(struct acpi_driver *drv);
 int hvis_up_platform_driver_register(struct platform_driver *drv);

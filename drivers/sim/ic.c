@@ -147,7 +147,7 @@ struct sim_ic {
 
 	/* The rest under sim_ic_lock. */
 	bool enabled;
-	u32 offer_relid;		/* while enabled */
+	u32 offer_relid;		/* while enabled, if the host has it */
 	bool open;
 	u32 relid;			/* the open channel, as chan.c knows it */
 	u64 gen;
@@ -1008,29 +1008,72 @@ static struct sim_ic *sim_ic_lookup(const char *name)
 	return NULL;
 }
 
-/* At load, under the ics parameter: offer all six. */
+/*
+ * Offer @s's channel if this host generation has the service.  A service
+ * the host lacks stays enabled (the VM's setting) but is never offered:
+ * a real host of that generation has no component behind the channel, so
+ * a guest must not see it at all.  Under sim_ic_lock and sim_host_mutex.
+ */
+static int sim_ic_make_offer(struct sim_ic *s)
+{
+	int relid;
+
+	s->offer_relid = 0;
+	if (!sim_ic_speaks(s))
+		return 0;
+	relid = sim_offer_add(&s->class_id, &s->instance_id);
+	if (relid < 0)
+		return relid;
+	s->offer_relid = relid;
+	return 0;
+}
+
+/* At load, under the ics parameter: all six enabled, offered where the host has them. */
 unsigned int sim_ic_offer_all(void)
 {
 	unsigned int i, n = 0;
-	int relid;
 
 	mutex_lock(&sim_ic_lock);
 	for (i = 0; i < SIM_IC_COUNT; i++) {
-		relid = sim_offer_add(&sim_ic_svcs[i].class_id, &sim_ic_svcs[i].instance_id);
-		if (relid > 0) {
-			sim_ic_svcs[i].enabled = true;
-			sim_ic_svcs[i].offer_relid = relid;
+		if (sim_ic_make_offer(&sim_ic_svcs[i]))
+			continue;
+		sim_ic_svcs[i].enabled = true;
+		if (sim_ic_svcs[i].offer_relid)
 			n++;
-		}
 	}
 	sim_ic_unlock();
 	return n;
 }
 
 /*
+ * The host profile changed (no guest connected, under sim_host_mutex): the
+ * enabled services the new generation has are offered, the others are
+ * taken back (never sent, so nothing reaches a guest).
+ */
+void sim_ic_profile_changed(void)
+{
+	unsigned int i;
+
+	mutex_lock(&sim_ic_lock);
+	for (i = 0; i < SIM_IC_COUNT; i++) {
+		struct sim_ic *s = &sim_ic_svcs[i];
+
+		if (!s->enabled || !!s->offer_relid == sim_ic_speaks(s))
+			continue;
+		if (s->offer_relid) {
+			sim_offer_rescind(s->offer_relid);
+			s->offer_relid = 0;
+		} else if (sim_ic_make_offer(s)) {
+			sim_log("IC %s: no room for its offer", s->name);
+		}
+	}
+	sim_ic_unlock();
+}
+
+/*
  * enable|disable NAME, under sim_host_mutex: offer the service's channel
- * again, or rescind it (the guest then closes it).  An enabled service
- * starts over at No Contact.
+ * again (if this host has it), or rescind it (the guest then closes it).
+ * An enabled service starts over at No Contact.
  */
 int sim_ic_enable(const char *name, bool on)
 {
@@ -1043,13 +1086,11 @@ int sim_ic_enable(const char *name, bool on)
 	if (s->enabled == on)
 		goto out;
 	if (on) {
-		ret = sim_offer_add(&s->class_id, &s->instance_id);
+		ret = sim_ic_make_offer(s);
 		if (ret < 0)
 			goto out;
-		s->offer_relid = ret;
-		ret = 0;
 		sim_ic_forget(s, false);
-	} else {
+	} else if (s->offer_relid) {
 		sim_offer_rescind(s->offer_relid);
 		s->offer_relid = 0;
 	}
@@ -1322,7 +1363,7 @@ static int sim_ics_show(struct seq_file *f, void *unused)
 				   s->msg.minor);
 		else
 			seq_puts(f, "-\t-\t");
-		if (s->enabled)
+		if (s->offer_relid)
 			seq_printf(f, "%u\t", s->offer_relid);
 		else
 			seq_puts(f, "-\t");

@@ -865,6 +865,7 @@ static int sim_cmd_profile(char *args)
 		if (args && !strcmp(args, sim_profiles[i].name)) {
 			sim.prof = &sim_profiles[i];
 			sim_log("host profile %s", sim.prof->name);
+			sim_ic_profile_changed();
 			return 0;
 		}
 	}

@@ -56,6 +56,7 @@ void sim_ic_reset(void);
 void sim_ic_received(u32 relid, u64 gen, const struct hvis_pkt_desc *d, const void *payload,
 		     u32 len);
 int sim_ic_enable(const char *name, bool on);
+void sim_ic_profile_changed(void);
 int sim_ic_command(const char *cmd, char *args);
 void sim_ic_debugfs(struct dentry *dir);
 

@@ -654,18 +654,37 @@ out:
 	return ret;
 }
 
-/* HvSignalEvent from the guest: input is the channel's connection id. */
+static void sim_chan_kick(u32 relid)
+{
+	struct sim_chan *c = &sim_chans[relid - 1];
+
+	if (READ_ONCE(c->open))
+		schedule_work(&c->work);
+}
+
+/*
+ * HvSignalEvent from the guest.  From 1.1 on the input is the channel's
+ * connection id (from its offer).  Before, the host has one event
+ * connection for all channels and no other: the channels are the ones the
+ * guest marked in the shared interrupt page.
+ */
 u64 sim_chan_signal_event(u64 input)
 {
-	u32 relid = (input & 0xffffffff) & ~0x2000;
-	struct sim_chan *c;
+	u32 conn = input & 0xffffffff;
+	u32 relid = conn & ~0x2000;
+	u32 v = sim_version();
 
-	if (!relid || relid > SIM_MAX_OFFERS || ((input & 0xffffffff) & 0x2000) != 0x2000)
+	if (v && v < HVIS_VMBUS_WIN7) {
+		if (conn != HVIS_VMBUS_EVENT_CONNECTION_ID)
+			return HVIS_STATUS_INVALID_CONNECTION_ID;
+		sim_take_legacy_events(sim_chan_kick);
+		return HVIS_STATUS_SUCCESS;
+	}
+	if (!relid || relid > SIM_MAX_OFFERS || (conn & 0x2000) != 0x2000)
 		return HVIS_STATUS_INVALID_CONNECTION_ID;
-	c = &sim_chans[relid - 1];
-	if (!READ_ONCE(c->open))
+	if (!READ_ONCE(sim_chans[relid - 1].open))
 		return HVIS_STATUS_INVALID_CONNECTION_ID;
-	schedule_work(&c->work);
+	sim_chan_kick(relid);
 	return HVIS_STATUS_SUCCESS;
 }
 

@@ -485,28 +485,66 @@ const char *sim_profile_name(void)
 }
 
 /*
- * Signal channel @relid to the guest: its bit in the SINT2 event flags of
- * VP @vp (from 2.4 on), or in the shared interrupt page before that; then
- * the SynIC interrupt.
+ * Signal channel @relid to the guest, then raise the SynIC interrupt.  From
+ * 2.4 on the channel's bit is set in the SINT2 event flags of VP @vp.
+ * Before that the channel's bit goes into the receive half of the shared
+ * interrupt page and bit 0 of the SINT2 event flags says "look there": a
+ * pre-2.4 guest tests (and clears) only that bit in its event page, so a
+ * channel bit alone is never seen.
  */
 void sim_signal_guest(u32 relid, u32 vp)
 {
 	struct sim_vp *v = &sim_vps[vp];
+	unsigned long *sief = NULL, *int_page = NULL;
 	unsigned long flags;
-	u8 *area = NULL;
+	u8 *page;
 
 	spin_lock_irqsave(&sim.lock, flags);
-	if (sim.version >= HVIS_VMBUS_WIN8 && (v->siefp & HVIS_MSR_ENABLE))
-		area = (u8 *)sim_gpa(v->siefp & PAGE_MASK, PAGE_SIZE) +
-		       HVIS_VMBUS_MESSAGE_SINT * HVIS_EVENT_FLAGS_BYTES;
-	else if (sim.version && sim.version < HVIS_VMBUS_WIN8 && sim.int_page)
-		area = sim_gpa(sim.int_page & PAGE_MASK, PAGE_SIZE);
-	if (area && relid < HVIS_EVENT_FLAGS_BYTES * 8) {
-		set_bit(relid, (unsigned long *)area);
-		if (sim.guest_isr && !(v->sint[HVIS_VMBUS_MESSAGE_SINT] & HVIS_SINT_MASKED))
-			sim_raise(vp);
+	page = v->siefp & HVIS_MSR_ENABLE ? sim_gpa(v->siefp & PAGE_MASK, PAGE_SIZE) : NULL;
+	if (page)
+		sief = (unsigned long *)(page + HVIS_VMBUS_MESSAGE_SINT * HVIS_EVENT_FLAGS_BYTES);
+	if (sim.version && sim.version < HVIS_VMBUS_WIN8 && sim.int_page)
+		int_page = sim_gpa(sim.int_page & PAGE_MASK, PAGE_SIZE);
+	if (!sief || !sim.version || relid >= HVIS_EVENT_FLAGS_BYTES * 8)
+		goto out;
+	if (sim.version >= HVIS_VMBUS_WIN8) {
+		set_bit(relid, sief);
+	} else if (int_page) {
+		set_bit(relid, int_page);
+		set_bit(0, sief);
+	} else {
+		goto out;
 	}
+	if (sim.guest_isr && !(v->sint[HVIS_VMBUS_MESSAGE_SINT] & HVIS_SINT_MASKED))
+		sim_raise(vp);
+out:
 	spin_unlock_irqrestore(&sim.lock, flags);
+}
+
+/*
+ * Below 1.1 the guest signals every channel on the one event connection
+ * and names it by setting its relid in the send half of the shared
+ * interrupt page.  Hand each relid found there (and clear it) to @fn.
+ * The page is the connected guest's: it signals from it, so it is there.
+ */
+void sim_take_legacy_events(void (*fn)(u32 relid))
+{
+	unsigned long *send;
+	unsigned long flags;
+	unsigned int relid;
+	u8 *page = NULL;
+
+	spin_lock_irqsave(&sim.lock, flags);
+	if (sim.version && sim.version < HVIS_VMBUS_WIN7 && sim.int_page)
+		page = sim_gpa(sim.int_page & PAGE_MASK, PAGE_SIZE);
+	spin_unlock_irqrestore(&sim.lock, flags);
+	if (!page)
+		return;
+	send = (unsigned long *)(page + PAGE_SIZE / 2);
+	/* Only relids a channel can have; the guest owns the rest of the page. */
+	for_each_set_bit(relid, send, SIM_MAX_OFFERS + 1)
+		if (relid && test_and_clear_bit(relid, send))
+			fn(relid);
 }
 
 /* --- the host ---------------------------------------------------------------------- */

@@ -23,6 +23,7 @@ void sim_send(const void *msg, u32 len);
 bool sim_relid_offered(u32 relid, const guid_t **class_id);
 u32 sim_version(void);
 void sim_signal_guest(u32 relid, u32 vp);
+void sim_take_legacy_events(void (*fn)(u32 relid));
 u64 sim_ref_now(void);
 const char *sim_profile_name(void);
 /* Under sim_host_mutex (ic.c's enable and disable). */

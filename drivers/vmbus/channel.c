@@ -109,15 +109,22 @@ static void hvis_channel_cb_work(struct work_struct *work)
 	ch->onchannel(ch, ch->ctx);
 }
 
-/* Tell the host there is something for it on @ch. */
+/*
+ * Tell the host there is something for it on @ch.  Below 1.1 the host has
+ * a single event connection and learns which channel from its bit in the
+ * send half of the shared interrupt page (an offer's connection id and
+ * dedicated-interrupt flag mean nothing yet); later, the channel's own
+ * connection id, plus that bit if the channel has no dedicated interrupt.
+ */
 static void hvis_channel_signal(struct hvis_channel *ch)
 {
-	/* Hosts before dedicated interrupts look for the relid in a shared page. */
-	if (!(ch->offer.is_dedicated_interrupt & 1))
+	bool legacy = hvis_conn.version < HVIS_VMBUS_WIN7;
+	u32 conn = legacy ? HVIS_VMBUS_EVENT_CONNECTION_ID : ch->offer.connection_id;
+
+	if (legacy || !(ch->offer.is_dedicated_interrupt & 1))
 		set_bit(ch->relid, (unsigned long *)((u8 *)hvis_conn.int_page + PAGE_SIZE / 2));
 	ch->events++;
-	hvis_hv->hypercall_fast(HVIS_HCALL_SIGNAL_EVENT | HVIS_HCALL_FAST,
-				ch->offer.connection_id);
+	hvis_hv->hypercall_fast(HVIS_HCALL_SIGNAL_EVENT | HVIS_HCALL_FAST, conn);
 }
 
 static u32 hvis_ring_bytes(u32 bytes)
@@ -511,19 +518,25 @@ static struct hvis_chan_rings *hvis_channel_take_rings(struct hvis_channel *ch)
 
 /*
  * From the SynIC interrupt, hard interrupt context: the event flags name
- * the channels the host signalled (from 2.4 on in the SINT2 area of the
- * event page, before that in the shared interrupt page).
+ * the channels the host signalled.  From 2.4 on each channel has its bit
+ * in the SINT2 area of the event page.  Before that the host sets the
+ * channel's bit in the receive half of the shared interrupt page and bit 0
+ * of the SINT2 area; only that bit says the page is worth a look (the
+ * interrupt may be for a message alone).
  */
 void hvis_channel_isr(void *event_page)
 {
-	unsigned long *flags;
+	unsigned long *sint2, *flags;
 	struct hvis_channel *ch;
 	unsigned int relid;
 
+	if (!event_page)
+		return;
+	sint2 = (unsigned long *)((u8 *)event_page +
+				  HVIS_VMBUS_MESSAGE_SINT * HVIS_EVENT_FLAGS_BYTES);
 	if (hvis_conn.version >= HVIS_VMBUS_WIN8)
-		flags = (unsigned long *)((u8 *)event_page +
-					  HVIS_VMBUS_MESSAGE_SINT * HVIS_EVENT_FLAGS_BYTES);
-	else if (hvis_conn.int_page)
+		flags = sint2;
+	else if (hvis_conn.int_page && test_and_clear_bit(0, sint2))
 		flags = hvis_conn.int_page;
 	else
 		return;

@@ -31,6 +31,8 @@
 /* PostMessage connection ids, and the SINT VMBus messages arrive on. */
 #define HVIS_VMBUS_MESSAGE_CONNECTION_ID	1
 #define HVIS_VMBUS_MESSAGE_CONNECTION_ID_4	4	/* INITIATE_CONTACT, >= 5.0 */
+/* Below 1.1 every channel signals the host here (channel named in the send half). */
+#define HVIS_VMBUS_EVENT_CONNECTION_ID		2
 #define HVIS_VMBUS_MESSAGE_SINT			2
 
 enum hvis_chanmsg_type {

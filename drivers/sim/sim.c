@@ -581,18 +581,26 @@ static void sim_on_initiate_contact(const struct sim_msg *m)
 		.hdr.msgtype = HVIS_CHANMSG_VERSION_RESPONSE,
 	};
 	u32 v = ic->vmbus_version_requested;
-	bool ok;
+	bool ok, again;
 
+	/*
+	 * Reconnecting (UNLOAD, then a new contact; or a new contact from a
+	 * kexec'd or crash kernel) came with WS2012R2, VMBus 3.0.  An older
+	 * host keeps the connection it has for the life of the VM and
+	 * refuses another; so Linux never unloads from one.
+	 */
+	again = sim.version && sim.prof->max_version < HVIS_VMBUS_WIN8_1;
 	/* >= 5.0 must come on connection 4, older versions on 1. */
-	ok = sim_accepts(v) &&
+	ok = !again && sim_accepts(v) &&
 	     (v >= HVIS_VMBUS_WIN10_V5) == (m->conn_id == HVIS_VMBUS_MESSAGE_CONNECTION_ID_4);
 	sim_log("G->H INITIATE_CONTACT version=%u.%u conn=%u target_vcpu=%u -> %s",
 		HVIS_VMBUS_MAJOR(v), HVIS_VMBUS_MINOR(v), m->conn_id, ic->target_vcpu,
-		sim.mute ? "no answer" : ok ? "accepted" : "refused");
+		sim.mute ? "no answer" : ok ? "accepted" :
+		again ? "refused (already connected; no reconnect before 3.0)" : "refused");
 	if (sim.mute)
 		return;
 	/* A new contact while connected starts over (the guest was reset). */
-	if (sim.version) {
+	if (sim.version && !again) {
 		sim_chan_reset();
 		sim_reset_offers();
 	}

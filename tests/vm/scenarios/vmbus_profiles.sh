@@ -3,7 +3,8 @@
 # Every host profile of the simulator: hvis_vmbus negotiates the newest
 # version that host speaks, the integration-service channels that host
 # generation has appear on the bus (VSS and Guest Services came with
-# WS2012R2: before it, four), and unloading sends UNLOAD (hosts from 3.0 on) and leaves nothing.
+# WS2012R2: before it, four), and unloading sends UNLOAD (hosts from 3.0
+# on) and leaves nothing; an older host refuses a second connection.
 
 LOG=/sys/kernel/debug/hvis_sim/log
 
@@ -18,7 +19,14 @@ while read -r prof want nchan; do
 	rmmod hvis_vmbus || fail "$prof: rmmod hvis_vmbus"
 	[ -e /sys/bus/vmbus ] && fail "$prof: /sys/bus/vmbus left behind"
 	case $want in
-	0.13 | 1.1 | 2.4) grep -q 'G->H UNLOAD' "$LOG" && fail "$prof: UNLOAD sent to a $want host" ;;
+	0.13 | 1.1 | 2.4)
+		grep -q 'G->H UNLOAD' "$LOG" && fail "$prof: UNLOAD sent to a $want host"
+		# A host older than 3.0 cannot reconnect: a second contact is
+		# refused, and the guest says so instead of waiting.
+		hvis_insmod hvis_vmbus && fail "$prof: hvis_vmbus connected twice to a $want host"
+		grep -q 'INITIATE_CONTACT.*refused (already connected' "$LOG" ||
+			fail "$prof: the host did not refuse the second contact"
+		;;
 	*) grep -q 'G->H UNLOAD' "$LOG" || fail "$prof: no UNLOAD on unload" ;;
 	esac
 	grep -c 'G->H RELID_RELEASED' "$LOG" | grep -qx "$nchan" || fail "$prof: relids not all released"

@@ -54,7 +54,7 @@ fi
 echo "obj-m += $subdirs" >"$out/Kbuild"
 
 # hv_vmbus links against hvis_sim's backend: give modpost its symbols.
-sim_syms=$top/build/$k/src/Module.symvers
+sim_syms=${HVIS_SIM_SYMVERS:-$top/build/$k/src/Module.symvers}
 [ -e "$sim_syms" ] || { echo "build.sh: build hvis for $k first (no $sim_syms)" >&2; exit 2; }
 # shellcheck disable=SC2086
 make -C "$KDIR" M="$out" $MAKEVARS KBUILD_EXTRA_SYMBOLS="$sim_syms" \

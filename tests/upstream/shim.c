@@ -10,7 +10,8 @@
  * module redoes: it writes the guest OS id, enables the hypercall page,
  * reads each CPU's VP index and, from 6.12 on, allocates a per-CPU
  * hypercall input page.  Here the first hv_is_hyperv_initialized() (the
- * very first thing hv_vmbus asks) does those, through hvis_sim's backend.
+ * very first thing hv_vmbus asks) does the first three through hvis_sim's
+ * backend, and the input pages come with the stand-in VMBUS device below.
  */
 #include <linux/device.h>
 #include <linux/module.h>
@@ -136,17 +137,10 @@ static int hvis_up_alloc_input_pages(void)
 	return 0;
 }
 
-/*
- * The bus hands over its interrupt handler before it sets up SynIC and
- * takes it back after the last message to the host: the input pages live
- * exactly that long.
- */
 void hvis_up_setup_vmbus_handler(void (*handler)(void))
 {
 	u64 sint;
 
-	if (hvis_up_alloc_input_pages())
-		pr_err("hvis-up: no memory for the hypercall input pages\n");
 	hvis_up_be->irq_setup(handler, &sint);
 }
 EXPORT_SYMBOL_GPL(hvis_up_setup_vmbus_handler);
@@ -154,7 +148,6 @@ EXPORT_SYMBOL_GPL(hvis_up_setup_vmbus_handler);
 void hvis_up_remove_vmbus_handler(void)
 {
 	hvis_up_be->irq_remove();
-	hvis_up_free_input_pages();
 }
 EXPORT_SYMBOL_GPL(hvis_up_remove_vmbus_handler);
 
@@ -213,13 +206,24 @@ static void hvis_up_adev_release(struct device *dev)
 	kfree(container_of(dev, struct acpi_device, dev));
 }
 
+/*
+ * The bus registers its driver first thing at load and unregisters it last
+ * thing at unload (after releasing the channels, which posts messages):
+ * the stand-in device and the hypercall input pages live exactly that long.
+ */
 static int hvis_up_adev_add(void)
 {
-	struct acpi_device *adev = kzalloc(sizeof(*adev), GFP_KERNEL);
+	struct acpi_device *adev;
 	int ret;
 
-	if (!adev)
+	ret = hvis_up_alloc_input_pages();
+	if (ret)
+		return ret;
+	adev = kzalloc(sizeof(*adev), GFP_KERNEL);
+	if (!adev) {
+		hvis_up_free_input_pages();
 		return -ENOMEM;
+	}
 	device_initialize(&adev->dev);
 	adev->dev.release = hvis_up_adev_release;
 	ret = dev_set_name(&adev->dev, "hvis-up-VMBUS");
@@ -227,6 +231,7 @@ static int hvis_up_adev_add(void)
 		ret = device_add(&adev->dev);
 	if (ret) {
 		put_device(&adev->dev);
+		hvis_up_free_input_pages();
 		return ret;
 	}
 	hvis_up_adev = adev;
@@ -238,6 +243,7 @@ static void hvis_up_adev_del(void)
 	if (hvis_up_adev)
 		device_unregister(&hvis_up_adev->dev);
 	hvis_up_adev = NULL;
+	hvis_up_free_input_pages();
 }
 
 struct acpi_device *hvis_up_acpi_companion(struct device *dev)

@@ -81,12 +81,17 @@ a0=$(ic_host Heartbeat answered)
 wait_for 10 sh -c "[ \$(awk -F '\t' '\$1 == \"Heartbeat\" { print \$9 }' \
 	/sys/kernel/debug/hvis_sim/ics) -ge $((a0 + 2)) ]" || fail "heartbeats stopped after the move"
 
-# Unload and reload: UNLOAD each time, every service back.
+# Unload and reload: every service back each time.  6.1 and 6.12 send
+# UNLOAD; 5.10 marks the connection gone before it would send it, so a 5.10
+# guest never unloads (the host resets at the next INITIATE_CONTACT).
+unloads=1
+case $(uname -r) in 5.10.*) unloads=0 ;; esac
 for i in 1 2 3 4 5; do
 	u0=$(hvsim log | grep -c 'G->H UNLOAD$')
 	rmmod hv_utils || fail "rmmod hv_utils ($i)"
 	rmmod hv_vmbus || fail "rmmod hv_vmbus ($i)"
-	[ "$(hvsim log | grep -c 'G->H UNLOAD$')" = $((u0 + 1)) ] || fail "no UNLOAD at unload $i"
+	[ "$(hvsim log | grep -c 'G->H UNLOAD$')" = $((u0 + unloads)) ] ||
+		fail "$(($(hvsim log | grep -c 'G->H UNLOAD$') - u0)) UNLOADs at unload $i, expected $unloads"
 	[ "$(ndevices)" = 0 ] || fail "$(ndevices) devices left after unload $i"
 	up_insmod hv_vmbus || fail "reload $i: $INSMOD_OUT"
 	up_insmod hv_utils || fail "reload $i: $INSMOD_OUT"

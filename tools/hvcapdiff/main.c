@@ -455,6 +455,9 @@ static u32 decode_chanmsg(struct capture *c, const u8 *p, u32 len)
 		u32 v = get(p, len, 8, 4, &ok);
 
 		addf("vmbus_version_requested", "%u.%u", v >> 16, v & 0xffff);
+		/* A guest walks down its list: pair the requests by version. */
+		snprintf(cur->kind, sizeof(cur->kind), "INITIATE_CONTACT/%u.%u", v >> 16,
+			 v & 0xffff);
 		fu("target_vcpu", p, len, OFF(hvis_chanmsg_initiate_contact, target_vcpu), 4);
 		if (v >= HVIS_VMBUS_WIN10_V5) {
 			fu("msg_sint", p, len, 16, 1);
@@ -468,6 +471,8 @@ static u32 decode_chanmsg(struct capture *c, const u8 *p, u32 len)
 		break;
 	}
 	case HVIS_CHANMSG_VERSION_RESPONSE:
+		snprintf(cur->kind, sizeof(cur->kind), "VERSION_RESPONSE/%s",
+			 get(p, len, 8, 1, &ok) ? "accepted" : "refused");
 		fu("version_supported", p, len, 8, 1);
 		fu("connection_state", p, len, 9, 1);
 		fx("padding", p, len, 10, 2);

@@ -150,6 +150,10 @@ has same "hvcapdiff: 0 undeclared differences, 0 declared (A $tmp/a, B $tmp/a)"
 run print 0 -p "$tmp/a"
 grep -q '^ctl.kvp.g2h #1 (seq [0-9]*) OPENCHANNEL: .* target_vp=0 ' "$tmp/print.out" &&
 	pass print/decoded || fail print/decoded
+grep -q '^ctl.g2h #0 (seq 0) INITIATE_CONTACT/5.3: .* vmbus_version_requested=5.3 ' "$tmp/print.out" &&
+	pass print/contact || fail print/contact
+grep -q '^ctl.h2g #0 (seq 1) VERSION_RESPONSE/accepted: ' "$tmp/print.out" &&
+	pass print/version || fail print/version
 grep -q '^kvp.g2h #1 (seq [0-9]*) KVP/ENUMERATE resp: .* kvp.key="OSName" kvp.value="Debian"' \
 	"$tmp/print.out" && pass print/kvp || fail print/kvp
 

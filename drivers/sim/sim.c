@@ -360,6 +360,51 @@ static void sim_set_msr(u32 msr, u64 val)
 	spin_unlock_irqrestore(&sim.lock, flags);
 }
 
+/*
+ * UNLOAD from a guest that is panicking: its CPUs are stopped and the one
+ * left spins with interrupts off, so sim_host_work never runs again, yet
+ * the guest may poll for UNLOAD_RESPONSE (Linux: up to 100 s), which a
+ * real host sends at once.  So answer from the hypercall itself.  Only
+ * what sim.lock guards is reset: the connection is dropped (no more
+ * signals into the guest's pages) and what still waited for the guest is
+ * discarded; channels and offers, under mutexes that cannot be taken
+ * here, are reset by the next INITIATE_CONTACT, should one ever come.
+ * Never spins: with the lock held elsewhere (by a CPU stopped while
+ * holding it) the UNLOAD is left to the work item like any message.
+ * Consumes @m when it answers.
+ */
+static bool sim_answer_dying_unload(struct sim_msg *m)
+{
+	const struct hvis_chanmsg_hdr *hdr = (const void *)m->buf;
+	struct hvis_chanmsg_hdr *resp = (void *)m->buf;
+	struct sim_msg *q, *tmp;
+	unsigned long flags;
+
+	if (m->len < sizeof(*hdr) || hdr->msgtype != HVIS_CHANMSG_UNLOAD)
+		return false;
+	if (!spin_trylock_irqsave(&sim.lock, flags))
+		return false;
+	if (!sim.version || READ_ONCE(sim.mute) || READ_ONCE(sim.stall)) {
+		spin_unlock_irqrestore(&sim.lock, flags);
+		return false;
+	}
+	list_for_each_entry_safe(q, tmp, &sim.to_guest, node) {
+		list_del(&q->node);
+		kfree(q);
+	}
+	sim.version = 0;
+	memset(m->buf, 0, sizeof(m->buf));
+	resp->msgtype = HVIS_CHANMSG_UNLOAD_RESPONSE;
+	m->len = sizeof(*resp);
+	list_add_tail(&m->node, &sim.to_guest);
+	sim_deliver_locked();
+	spin_unlock_irqrestore(&sim.lock, flags);
+	if (console)
+		pr_info("UNLOAD from a panicking guest answered at once\n");
+	sim_log("G->H UNLOAD from a panicking guest: answered at once (H->G UNLOAD_RESPONSE)");
+	return true;
+}
+
 static u64 sim_post_message(u64 input_gpa)
 {
 	const struct hvis_hv_post_message *in;
@@ -392,6 +437,8 @@ static u64 sim_post_message(u64 input_gpa)
 	if (console && m->len >= sizeof(struct hvis_chanmsg_hdr))
 		pr_info("guest posted type %u, %u bytes, connection %u\n",
 			((struct hvis_chanmsg_hdr *)m->buf)->msgtype, m->len, conn);
+	if (unlikely(READ_ONCE(oops_in_progress)) && sim_answer_dying_unload(m))
+		return HVIS_STATUS_SUCCESS;
 
 	spin_lock_irqsave(&sim.lock, flags);
 	if (sim.nr_posted >= SIM_MAX_POSTED) {
@@ -599,8 +646,11 @@ static void sim_on_initiate_contact(const struct sim_msg *m)
 		again ? "refused (already connected; no reconnect before 3.0)" : "refused");
 	if (sim.mute)
 		return;
-	/* A new contact while connected starts over (the guest was reset). */
-	if (sim.version && !again) {
+	/*
+	 * A new contact starts over (the guest was reset): also after an
+	 * UNLOAD answered from a panic, which could not reset channels.
+	 */
+	if (!again) {
 		sim_chan_reset();
 		sim_reset_offers();
 	}

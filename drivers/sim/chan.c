@@ -720,6 +720,33 @@ void sim_chan_reset(void)
 	mutex_unlock(&sim_chan_lock);
 }
 
+/*
+ * The host rescinds channel @relid: it closes its side and revokes every
+ * GPADL the guest made for that relid, before the guest hears of the
+ * rescind.  A guest then owes the host no GPADL_TEARDOWN (Linux sends
+ * none, and may free the ring pages as soon as it has closed), so the
+ * host must never touch those pages again, nor keep them counted.
+ */
+void sim_chan_revoke(u32 relid)
+{
+	struct sim_gpadl *g, *tmp;
+	unsigned int n = 0;
+
+	if (!relid || relid > SIM_MAX_OFFERS)
+		return;
+	mutex_lock(&sim_chan_lock);
+	sim_chan_close(&sim_chans[relid - 1]);
+	list_for_each_entry_safe(g, tmp, &sim_gpadls, node) {
+		if (g->relid != relid)
+			continue;
+		sim_gpadl_free(g);
+		n++;
+	}
+	mutex_unlock(&sim_chan_lock);
+	if (n)
+		sim_log("relid %u rescinded: %u GPADL%s revoked", relid, n, n == 1 ? "" : "s");
+}
+
 /* --- the raw host endpoint ----------------------------------------------------- */
 
 struct sim_raw {

@@ -1078,6 +1078,7 @@ void sim_ic_profile_changed(void)
 int sim_ic_enable(const char *name, bool on)
 {
 	struct sim_ic *s = sim_ic_lookup(name);
+	u32 rescind = 0;
 	int ret = 0;
 
 	if (!s)
@@ -1090,14 +1091,17 @@ int sim_ic_enable(const char *name, bool on)
 		if (ret < 0)
 			goto out;
 		sim_ic_forget(s, false);
-	} else if (s->offer_relid) {
-		sim_offer_rescind(s->offer_relid);
+	} else {
+		rescind = s->offer_relid;
 		s->offer_relid = 0;
 	}
 	s->enabled = on;
 	sim_log("IC %s %s", s->name, on ? "enabled" : "disabled");
 out:
 	sim_ic_unlock();
+	/* Outside sim_ic_lock: the rescind closes the channel, which takes it. */
+	if (rescind)
+		sim_offer_rescind(rescind);
 	return ret;
 }
 

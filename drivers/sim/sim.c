@@ -902,7 +902,10 @@ static int sim_cmd_offer(char *args)
 	return 0;
 }
 
-/* Take offer @relid back (a relid the host does not track is sent anyway). */
+/*
+ * Take offer @relid back (a relid the host does not track is sent anyway).
+ * Not under sim_ic_lock: revoking the channel closes it, which tells ic.c.
+ */
 int sim_offer_rescind(u32 relid)
 {
 	struct hvis_chanmsg_relid msg = {
@@ -921,6 +924,7 @@ int sim_offer_rescind(u32 relid)
 		so->state = SIM_FREE;
 	if (!sim.version)
 		return so ? 0 : -ENOENT;
+	sim_chan_revoke(relid);
 	sim_send(&msg, sizeof(msg));
 	sim_log("H->G RESCIND_CHANNELOFFER relid=%u", relid);
 	return 0;

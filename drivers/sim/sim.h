@@ -34,6 +34,7 @@ int sim_offer_rescind(u32 relid);
 int sim_chan_init(void);
 void sim_chan_exit(void);
 void sim_chan_reset(void);
+void sim_chan_revoke(u32 relid);
 void sim_chan_message(const struct hvis_chanmsg_hdr *hdr, u32 len);
 u64 sim_chan_signal_event(u64 input);
 bool sim_chan_is_open(u32 relid);

@@ -11,6 +11,7 @@
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
+#include <linux/xarray.h>
 
 #include <hvis/vmbus.h>
 
@@ -219,6 +220,22 @@ err_free:
 }
 EXPORT_SYMBOL_GPL(hvis_channel_open);
 
+/*
+ * Ring memory of rescinded channels, by relid, until the relid is
+ * released.  A rescind means the host has revoked the channel's GPADLs
+ * itself: it answers no GPADL_TEARDOWN for them, and none is sent.  The
+ * guest's last word on the channel is RELID_RELEASED; only after it has
+ * been sent is the host certain to have let go of every page (it may
+ * finish revoking any time up to then), so only then are they freed.
+ */
+static DEFINE_XARRAY(hvis_parked_rings);
+
+/* The relid of a rescinded channel was released: its rings can go. */
+void hvis_channel_relid_released(u32 relid)
+{
+	vfree(xa_erase(&hvis_parked_rings, relid));
+}
+
 void hvis_channel_close(struct hvis_channel *ch)
 {
 	struct hvis_chanmsg_relid msg = {
@@ -233,9 +250,15 @@ void hvis_channel_close(struct hvis_channel *ch)
 	synchronize_rcu();
 	cancel_work_sync(&ch->cb_work);
 
-	if (!ch->rescinded && hvis_send(&msg, sizeof(msg)))
+	/* Also after a rescind: the host expects it before the relid is released. */
+	if (hvis_send(&msg, sizeof(msg)))
 		pr_err_ratelimited("relid %u: CLOSECHANNEL failed\n", ch->relid);
-	if (hvis_gpadl_teardown(ch, ch->gpadl) && !ch->rescinded) {
+	if (ch->rescinded) {
+		if (xa_insert(&hvis_parked_rings, ch->relid, ch->ring_mem, GFP_KERNEL))
+			pr_err("relid %u: rescinded; its %u bytes of rings stay allocated\n",
+			       ch->relid, ch->send_bytes + ch->recv_bytes);
+		ch->ring_mem = NULL;
+	} else if (hvis_gpadl_teardown(ch, ch->gpadl)) {
 		/* The host may still write into the rings: never free them. */
 		pr_err("relid %u: GPADL %#x not torn down; its %u bytes stay allocated\n",
 		       ch->relid, ch->gpadl, ch->send_bytes + ch->recv_bytes);

@@ -58,6 +58,8 @@ static void hvis_release_relid(u32 relid)
 
 	if (hvis_send(&msg, sizeof(msg)))
 		pr_err_ratelimited("could not release relid %u\n", relid);
+	else
+		hvis_channel_relid_released(relid);
 }
 
 static struct hvis_channel *hvis_find_primary(const guid_t *type, const guid_t *instance)

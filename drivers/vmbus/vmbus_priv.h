@@ -111,6 +111,7 @@ int hvis_channel_sysfs_add(struct hvis_channel *ch);
 
 /* channel.c */
 void hvis_channel_isr(void *event_page);
+void hvis_channel_relid_released(u32 relid);
 u32 hvis_channel_read_avail(struct hvis_channel *ch);
 int hvis_channel_set_cpu(struct hvis_channel *ch, unsigned int cpu);
 u32 hvis_channel_write_avail(struct hvis_channel *ch);

@@ -195,6 +195,17 @@ for k in $ks; do
 	else
 		record FAIL "upstream/$k/host-shutdown-powers-off (see build/vm/$k-upstream/console.log)"
 	fi
+	# A panicking upstream guest posts UNLOAD and polls for the answer: the
+	# host answers at once (the run itself ends in the panic, on purpose).
+	tests/vm/run.sh -o "build/vm/$k-up-panic" "$k" up_panic >"$(logname "upstream panic $k")" 2>&1
+	c=build/vm/$k-up-panic/console.log
+	if in_order "$c" 'hvis-test: upstream panic' 'Kernel panic - not syncing' \
+		'hvis_sim: guest posted type 16,' 'UNLOAD from a panicking guest answered' &&
+		! grep -q 'Waiting for VMBus UNLOAD' "$c"; then
+		record PASS "upstream/$k/unload-on-panic-answered"
+	else
+		record FAIL "upstream/$k/unload-on-panic-answered (see $c)"
+	fi
 done
 
 stage "DKMS into a staging root, booted"

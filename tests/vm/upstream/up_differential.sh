@@ -127,6 +127,10 @@ ignore vss.g2h VSS/HOT_BACKUP* vss.flags  upstream bug: in its uapi hv_vss_msg t
 EOF
 if [ $profile = WS2019 ]; then
 	echo 'ignore ctl.g2h INITIATE_CONTACT/5.3 -  hvis_vmbus walks down from 6.0; 5.10 starts at 5.2' >>/tmp/rules
+	# 5.10's vmbus_exit marks the connection gone before vmbus_disconnect(),
+	# whose UNLOAD then returns at once (6.1 sends it).
+	echo 'ignore ctl.g2h UNLOAD -  upstream 5.10 bug: removing hv_vmbus never sends UNLOAD (conn_state set DISCONNECTED first); hvis does' >>/tmp/rules
+	echo 'ignore ctl.h2g UNLOAD_RESPONSE -  the answer to that UNLOAD' >>/tmp/rules
 fi
 if [ $fcopy = no ]; then
 	echo 'ignore *fcopy* * - upstream has no Copy-VMFile in hv_utils from 6.10 on' >>/tmp/rules

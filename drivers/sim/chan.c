@@ -11,10 +11,12 @@
  * layout and signalling rules as the guest but with its own code, so that
  * a mistake on one side is not mirrored on the other.
  */
+#include <linux/atomic.h>
 #include <linux/bitops.h>
 #include <linux/debugfs.h>
 #include <linux/fs.h>
 #include <linux/poll.h>
+#include <linux/seq_file.h>
 #include <linux/uaccess.h>
 #include <linux/wait.h>
 #include <linux/kernel.h>
@@ -51,6 +53,7 @@ struct sim_ring {
 	struct hvis_ring_ctl *ctl;
 	u8 *data;
 	u32 size;
+	u64 packets;		/* moved through it since the module loaded */
 };
 
 struct sim_chan {
@@ -67,6 +70,9 @@ struct sim_chan {
 	bool raw;			/* a raw endpoint plays the host instead */
 	unsigned int raw_seq;		/* bumped when a raw reader should look again */
 	u64 gen;			/* which opening this is: ic.c's handle */
+	/* For debugfs chanstats; kept over every opening of the relid. */
+	atomic64_t signals;		/* HvSignalEvent from the guest */
+	u64 interrupts;			/* sim_signal_guest() calls */
 };
 
 static DECLARE_WAIT_QUEUE_HEAD(sim_raw_wait);
@@ -425,6 +431,7 @@ static bool sim_ring_consume(struct sim_ring *in, u32 rd, u32 total)
 	u32 w, pending, free_before, free_after;
 
 	WRITE_ONCE(in->ctl->read_index, next);
+	in->packets++;
 	virt_mb();	/* the index before looking at what the guest waits for */
 	w = READ_ONCE(in->ctl->write_index);
 	pending = READ_ONCE(in->ctl->pending_send_sz);
@@ -456,9 +463,17 @@ static int sim_ring_write(struct sim_ring *out, const void *pkt, u32 len, bool *
 	sim_ring_put(out, (ow + len) % out->size, &trailer, sizeof(trailer));
 	virt_mb();	/* the packet before the index that publishes it */
 	WRITE_ONCE(out->ctl->write_index, (ow + len + HVIS_PKT_TRAILER) % out->size);
+	out->packets++;
 	virt_mb();	/* the index before looking at the guest's state */
 	*signal = !READ_ONCE(out->ctl->interrupt_mask) && READ_ONCE(out->ctl->read_index) == ow;
 	return 0;
+}
+
+/* Tell the guest about channel @c (under sim_chan_lock). */
+static void sim_chan_signal_guest(struct sim_chan *c)
+{
+	c->interrupts++;
+	sim_signal_guest(c->relid, c->target_vp);
 }
 
 /*
@@ -500,7 +515,7 @@ static void sim_chan_echo(struct sim_chan *c)
 		signal_guest |= sim_ring_consume(in, rd, total);
 	}
 	if (signal_guest)
-		sim_signal_guest(c->relid, c->target_vp);
+		sim_chan_signal_guest(c);
 }
 
 /* An integration service: every packet the guest sends goes to ic.c. */
@@ -527,7 +542,7 @@ static void sim_chan_ic_read(struct sim_chan *c)
 		sim_ic_received(c->relid, c->gen, &d, c->buf + off, total - off);
 	}
 	if (signal_guest)
-		sim_signal_guest(c->relid, c->target_vp);
+		sim_chan_signal_guest(c);
 }
 
 /*
@@ -594,7 +609,7 @@ int sim_chan_send_inband(u32 relid, u64 gen, const void *payload, u32 len, u64 t
 	ret = sim_ring_write(&c->to_guest, c->buf, total, &signal);
 	sim_cap_pkt(ret, HVCAP_H2G, relid, c->buf, total);
 	if (!ret && signal)
-		sim_signal_guest(relid, c->target_vp);
+		sim_chan_signal_guest(c);
 out:
 	mutex_unlock(&sim_chan_lock);
 	return ret;
@@ -648,7 +663,7 @@ int sim_chan_corrupt(u32 relid, const char *kind)
 		goto out;
 	}
 	sim_log("H->G corrupted relid %u receive ring: %s", relid, kind);
-	sim_signal_guest(relid, c->target_vp);
+	sim_chan_signal_guest(c);
 out:
 	mutex_unlock(&sim_chan_lock);
 	return ret;
@@ -658,6 +673,7 @@ static void sim_chan_kick(u32 relid)
 {
 	struct sim_chan *c = &sim_chans[relid - 1];
 
+	atomic64_inc(&c->signals);
 	if (READ_ONCE(c->open))
 		schedule_work(&c->work);
 }
@@ -830,7 +846,7 @@ static ssize_t sim_raw_take(struct sim_chan *c, char __user *ubuf, size_t len)
 	if (copy_to_user(ubuf, c->buf, total))
 		return -EFAULT;
 	if (sim_ring_consume(&c->from_guest, rd, total))
-		sim_signal_guest(c->relid, c->target_vp);
+		sim_chan_signal_guest(c);
 	return total;
 }
 
@@ -889,7 +905,7 @@ static ssize_t sim_raw_write(struct file *file, const char __user *ubuf, size_t 
 		goto out;
 	}
 	if (signal)
-		sim_signal_guest(c->relid, c->target_vp);
+		sim_chan_signal_guest(c);
 	sim_log("H->G raw packet of %zu bytes on relid %u", len, c->relid);
 out:
 	mutex_unlock(&sim_chan_lock);
@@ -925,9 +941,35 @@ static const struct file_operations sim_raw_fops = {
 	.llseek		= noop_llseek,
 };
 
+/*
+ * debugfs chanstats: one line per relid that has seen traffic since the
+ * module loaded, tab-separated: relid, signals from the guest, interrupts
+ * to the guest, packets from the guest, packets to the guest.
+ */
+static int sim_chanstats_show(struct seq_file *f, void *unused)
+{
+	const struct sim_chan *c;
+	u64 sig;
+	u32 i;
+
+	mutex_lock(&sim_chan_lock);
+	for (i = 0; i < SIM_MAX_OFFERS; i++) {
+		c = &sim_chans[i];
+		sig = atomic64_read(&c->signals);
+		if (!sig && !c->interrupts && !c->from_guest.packets && !c->to_guest.packets)
+			continue;
+		seq_printf(f, "%u\t%llu\t%llu\t%llu\t%llu\n", i + 1, sig, c->interrupts,
+			   c->from_guest.packets, c->to_guest.packets);
+	}
+	mutex_unlock(&sim_chan_lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(sim_chanstats);
+
 void sim_chan_debugfs(struct dentry *dir)
 {
 	debugfs_create_file("raw", 0600, dir, NULL, &sim_raw_fops);
+	debugfs_create_file("chanstats", 0400, dir, NULL, &sim_chanstats_fops);
 }
 
 int sim_chan_init(void)

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -65,7 +66,9 @@ static void usage(FILE *f)
 		"                                    store a string (or a number) in the guest's pool\n"
 		"  kvp delete KEY [--pool P]         remove a key\n"
 		"  kvp ip [--adapter ID]             the guest's IP configuration of an adapter\n"
-		"  kvp bench COUNT [--pool P]        COUNT SETs and GETs in one go: operations/s\n"
+		"  kvp bench COUNT [--pool P] [--enumerate]\n"
+		"                                    COUNT SETs and GETs in one go: operations/s;\n"
+		"                                    --enumerate reads each value back with ENUMERATE\n"
 		"  copy-file SRC DEST [--create-path] [--overwrite]\n"
 		"                                    Copy-VMFile: send the file SRC (read here) to the\n"
 		"                                    guest's absolute path DEST\n"
@@ -1027,11 +1030,58 @@ static int kvp_ip(int fd, const char *adapter)
 }
 
 /*
- * COUNT rounds of SET and GET of one key in one process, so that what is
- * measured is the exchange, not starting hvsim: operations per second.
- * The key is deleted at the end.
+ * ENUMERATE of @pool from index 0 until @key turns up, which must have the
+ * value @want; printing nothing on success.  In a pool that holds only the
+ * bench's key, that is one ENUMERATE.
  */
-static int kvp_bench(int fd, int pool, const char *count_arg)
+static int kvp_enum_quiet(int fd, int pool, const char *key, const char *want)
+{
+	const struct kvp_wire *a = (const void *)ans.body;
+	const struct hvis_kvp_value *v = &a->enumerate.data;
+	uint32_t i;
+	int err;
+
+	for (i = 0; i < KVP_MAX_ITEMS; i++) {
+		memset(&kreq, 0, sizeof(kreq));
+		kreq.operation = HVIS_KVP_OP_ENUMERATE;
+		kreq.pool = pool;
+		kreq.enumerate.index = i;
+		err = xact(fd, &kreq, sizeof(kreq), &ans);
+		if (err) {
+			xact_error("kvp bench", "Key-Value Pair Exchange", err);
+			return -1;
+		}
+		if (ans.status == S_CONT)
+			break;
+		if (ans.status != S_OK) {
+			guest_failed("kvp bench: ENUMERATE", ans.status);
+			return -1;
+		}
+		if (ans.len < sizeof(*a) || v->key_size < 2 || v->key_size > HVIS_KVP_MAX_KEY ||
+		    utf16_to_utf8(v->key, v->key_size / 2, kkey, sizeof(kkey)) ||
+		    kvp_value_str(v, kval, sizeof(kval))) {
+			fprintf(stderr, "hvsim: kvp bench: ENUMERATE item %u is malformed\n", i);
+			return -1;
+		}
+		if (strcmp(kkey, key))
+			continue;
+		if (strcmp(kval, want)) {
+			fprintf(stderr, "hvsim: kvp bench: ENUMERATE gave \"%s\", not \"%s\"\n",
+				kval, want);
+			return -1;
+		}
+		return 0;
+	}
+	fprintf(stderr, "hvsim: kvp bench: ENUMERATE did not list \"%s\"\n", key);
+	return -1;
+}
+
+/*
+ * COUNT rounds of SET and GET (or ENUMERATE, @enumerate) of one key in one
+ * process, so that what is measured is the exchange, not starting hvsim:
+ * operations per second.  The key is deleted at the end.
+ */
+static int kvp_bench(int fd, int pool, const char *count_arg, bool enumerate)
 {
 	static const char key[] = "hvsim-bench";
 	uint64_t count, i;
@@ -1049,12 +1099,13 @@ static int kvp_bench(int fd, int pool, const char *count_arg)
 		ret = kvp_set(fd, pool, key, value, HVIS_KVP_REG_SZ);
 		if (ret)
 			return ret;
-		if (kvp_get_quiet(fd, pool, key, value))
+		if (enumerate ? kvp_enum_quiet(fd, pool, key, value) :
+				kvp_get_quiet(fd, pool, key, value))
 			return 1;
 	}
 	t = now_s() - t0;
-	printf("%llu SET+GET pairs in %.2f s: %.1f operations/s\n", (unsigned long long)count, t,
-	       t > 0 ? 2 * count / t : 0.0);
+	printf("%llu SET+%s pairs in %.2f s: %.1f operations/s\n", (unsigned long long)count,
+	       enumerate ? "ENUMERATE" : "GET", t, t > 0 ? 2 * count / t : 0.0);
 	return kvp_delete(fd, pool, key);
 }
 
@@ -1063,6 +1114,7 @@ static int kvp(int argc, char **argv)
 	const char *words[3], *adapter = "";
 	uint32_t type = HVIS_KVP_REG_SZ;
 	int i, n = 0, pool = 0, fd, ret;
+	bool enumerate = false;
 
 	for (i = 2; i < argc; i++) {
 		if (!strcmp(argv[i], "--pool") && i + 1 < argc) {
@@ -1075,6 +1127,8 @@ static int kvp(int argc, char **argv)
 			type = HVIS_KVP_REG_U32;
 		} else if (!strcmp(argv[i], "--u64")) {
 			type = HVIS_KVP_REG_U64;
+		} else if (!strcmp(argv[i], "--enumerate")) {
+			enumerate = true;
 		} else if (n < 3 && (argv[i][0] != '-' || !argv[i][1] || n)) {
 			words[n++] = argv[i];	/* keys and values may start with '-' */
 		} else {
@@ -1101,7 +1155,7 @@ static int kvp(int argc, char **argv)
 	else if (!strcmp(words[0], "delete"))
 		ret = kvp_delete(fd, pool, words[1]);
 	else if (!strcmp(words[0], "bench"))
-		ret = kvp_bench(fd, pool, words[1]);
+		ret = kvp_bench(fd, pool, words[1], enumerate);
 	else
 		ret = kvp_ip(fd, adapter);
 	close(fd);

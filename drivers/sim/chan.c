@@ -194,6 +194,7 @@ static void sim_chan_close(struct sim_chan *c)
 	if (!c->open)
 		return;
 	c->open = false;
+	sim_mon_close(c->relid);
 	if (c->ic)
 		sim_ic_closed(c->relid, c->gen);
 	c->ic = false;
@@ -274,6 +275,7 @@ static void sim_on_open(const struct hvis_chanmsg_open *o)
 	c->gen = ++sim_chan_opens;
 	/* Its first request waits for sim_chan_lock: it follows the result. */
 	c->ic = !c->echo && sim_ic_opened(c->relid, c->gen, class_id);
+	sim_mon_open(c->relid);
 	res.status = 0;
 out:
 	sim_send(&res, sizeof(res));
@@ -674,6 +676,21 @@ static void sim_chan_kick(u32 relid)
 	struct sim_chan *c = &sim_chans[relid - 1];
 
 	atomic64_inc(&c->signals);
+	if (READ_ONCE(c->open))
+		schedule_work(&c->work);
+}
+
+/*
+ * The host found the channel's bit in the guest's monitor page: the same
+ * as a signal, but not counted as an HvSignalEvent (monitor.c counts it).
+ */
+void sim_chan_monitor_kick(u32 relid)
+{
+	struct sim_chan *c;
+
+	if (!relid || relid > SIM_MAX_OFFERS)
+		return;
+	c = &sim_chans[relid - 1];
 	if (READ_ONCE(c->open))
 		schedule_work(&c->work);
 }

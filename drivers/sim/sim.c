@@ -51,6 +51,11 @@ static unsigned int extra_offers;
 module_param(extra_offers, uint, 0444);
 MODULE_PARM_DESC(extra_offers, "Offers of the test class on top of the integration services");
 
+static bool extra_monitored;
+module_param(extra_monitored, bool, 0444);
+MODULE_PARM_DESC(extra_monitored,
+		 "Offer the extra test-class channels with monitor ids (monitored notifications)");
+
 #define SIM_MAX_POSTED		16	/* guest message buffers per port (TLFS) */
 #define SIM_MSG_CONN_ID		1	/* what VERSION_RESPONSE hands out */
 #define SIM_LOG_LINES		4096
@@ -658,6 +663,7 @@ static void sim_on_initiate_contact(const struct sim_msg *m)
 		sim.version = v;
 		sim.int_page = v < HVIS_VMBUS_WIN10_V5 ? ic->interrupt_page : 0;
 		sim.target_vp = ic->target_vcpu < nr_cpu_ids ? ic->target_vcpu : 0;
+		sim_mon_contact(ic->monitor_page1, ic->monitor_page2);
 		resp.version_supported = 1;
 		resp.msg_conn_id = SIM_MSG_CONN_ID;
 	}
@@ -699,6 +705,7 @@ static void sim_on_unload(void)
 	sim_log("G->H UNLOAD");
 	sim_chan_reset();
 	sim_reset_offers();
+	sim_mon_disconnect();
 	sim.version = 0;
 	if (sim.mute)
 		return;
@@ -799,7 +806,13 @@ static struct sim_offer *sim_add_offer(const guid_t *class_id, const guid_t *ins
 	return so;
 }
 
-/* A new primary channel, offered at once if a guest is connected: its relid. */
+/*
+ * A new primary channel, offered at once if a guest is connected: its relid.
+ * The integration services (ic.c) come here and get no monitor id, as on
+ * OpenVMM and Hyper-V: they carry a few small messages now and then, where
+ * a signal the host sees at once is worth more than batching signals into
+ * polls of the monitor page.
+ */
 int sim_offer_add(const guid_t *class_id, const guid_t *instance_id)
 {
 	struct sim_offer *so = sim_add_offer(class_id, instance_id, 0, 0);
@@ -811,6 +824,44 @@ int sim_offer_add(const guid_t *class_id, const guid_t *instance_id)
 		sim_send_offer(so, sizeof(so->offer));
 	}
 	return so->offer.child_relid;
+}
+
+/*
+ * Give offer @so a monitor id: the lowest one no other offer holds.  As on
+ * Hyper-V, where synthetic devices such as storage and network get one and
+ * the integration services do not; 128 ids in all (4 trigger groups of 32).
+ * Under sim_host_mutex.
+ */
+static int sim_offer_monitor(struct sim_offer *so)
+{
+	DECLARE_BITMAP(used, HVIS_MONITOR_IDS) = {};
+	const struct hvis_chanmsg_offer *o;
+	unsigned int i, id;
+
+	for (i = 0; i < SIM_MAX_OFFERS; i++) {
+		o = &sim.offers[i].offer;
+		if (sim.offers[i].state != SIM_FREE && (o->monitor_allocated & 1) &&
+		    o->monitorid < HVIS_MONITOR_IDS)
+			__set_bit(o->monitorid, used);
+	}
+	id = find_first_zero_bit(used, HVIS_MONITOR_IDS);
+	if (id >= HVIS_MONITOR_IDS)
+		return -ENOSPC;
+	so->offer.monitorid = id;
+	so->offer.monitor_allocated = 1;
+	return 0;
+}
+
+/*
+ * A copy of the offer of @relid as the host made it, if it is offered.
+ * Under sim_host_mutex (chan.c's open handling runs under it).
+ */
+bool sim_offer_copy(u32 relid, struct hvis_chanmsg_offer *o)
+{
+	if (!sim_relid_offered(relid, NULL))
+		return false;
+	*o = sim.offers[relid - 1].offer;
+	return true;
 }
 
 static int sim_offers_show(struct seq_file *s, void *unused)
@@ -844,7 +895,7 @@ static int sim_guid_parse(const char *s, guid_t *g)
 
 /*
  * Host commands, one per write (hvsim writes them):
- *   offer CLASS INSTANCE [sub=N] [relid=N] [size=N]
+ *   offer CLASS INSTANCE [sub=N] [relid=N] [size=N] [monitor=1]
  *   rescind RELID|INSTANCE
  *   profile NAME
  *   inject TYPE SIZE        a bare message of any type and claimed size
@@ -862,7 +913,7 @@ static int sim_guid_parse(const char *s, guid_t *g)
 static int sim_cmd_offer(char *args)
 {
 	char *cls = strsep(&args, " "), *inst = strsep(&args, " "), *opt;
-	unsigned int sub = 0, relid = 0, size = sizeof(struct hvis_chanmsg_offer);
+	unsigned int sub = 0, relid = 0, size = sizeof(struct hvis_chanmsg_offer), mon = 0;
 	struct sim_offer tmp, *so;
 	guid_t c, i;
 
@@ -872,10 +923,10 @@ static int sim_cmd_offer(char *args)
 		if (!*opt)
 			continue;
 		if (sscanf(opt, "sub=%u", &sub) != 1 && sscanf(opt, "relid=%u", &relid) != 1 &&
-		    sscanf(opt, "size=%u", &size) != 1)
+		    sscanf(opt, "size=%u", &size) != 1 && sscanf(opt, "monitor=%u", &mon) != 1)
 			return -EINVAL;
 	}
-	if (sub > 0xffff || size > HVIS_MESSAGE_PAYLOAD_SIZE)
+	if (sub > 0xffff || size > HVIS_MESSAGE_PAYLOAD_SIZE || mon > 1)
 		return -EINVAL;
 
 	so = sim_add_offer(&c, &i, sub, relid);
@@ -894,6 +945,10 @@ static int sim_cmd_offer(char *args)
 		if (sim.version)
 			sim_send_offer(&tmp, size);
 		return 0;
+	}
+	if (mon && sim_offer_monitor(so)) {
+		so->state = SIM_FREE;
+		return -ENOSPC;
 	}
 	if (sim.version) {
 		so->state = SIM_OFFERED;
@@ -1142,7 +1197,11 @@ static int __init hvis_sim_init(void)
 	for (i = 0; i < extra_offers; i++) {
 		guid_t inst = GUID_INIT(0x6876ab5f, 0, 0, 0, 0, 0, 0, 0, 0, i >> 8, i & 0xff);
 
-		sim_add_offer(&sim_test_class, &inst, 0, 0);
+		struct sim_offer *so = sim_add_offer(&sim_test_class, &inst, 0, 0);
+
+		/* Past 128 monitored offers the rest go unmonitored, as ids run out. */
+		if (so && extra_monitored)
+			sim_offer_monitor(so);
 	}
 
 	sim_debugfs = debugfs_create_dir("hvis_sim", NULL);
@@ -1150,6 +1209,7 @@ static int __init hvis_sim_init(void)
 	debugfs_create_file("offers", 0400, sim_debugfs, NULL, &sim_offers_fops);
 	debugfs_create_file("ctl", 0200, sim_debugfs, NULL, &sim_ctl_fops);
 	sim_chan_debugfs(sim_debugfs);
+	sim_mon_debugfs(sim_debugfs);
 	sim_cap_debugfs(sim_debugfs);
 	sim_ic_debugfs(sim_debugfs);
 	pr_info("simulated Hyper-V host up: profile %s (VMBus up to %u.%u), %u offers\n",
@@ -1174,6 +1234,7 @@ static void __exit hvis_sim_exit(void)
 	cancel_work_sync(&sim_host_work);
 	/* The services' works first: they send through chan.c's channels. */
 	sim_ic_exit();
+	sim_mon_exit();		/* its poller kicks chan.c's channels */
 	sim_chan_exit();
 	list_for_each_entry_safe(m, tmp, &sim.to_guest, node)
 		kfree(m);

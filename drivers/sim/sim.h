@@ -29,6 +29,7 @@ const char *sim_profile_name(void);
 /* Under sim_host_mutex (ic.c's enable and disable). */
 int sim_offer_add(const guid_t *class_id, const guid_t *instance_id);
 int sim_offer_rescind(u32 relid);
+bool sim_offer_copy(u32 relid, struct hvis_chanmsg_offer *o);
 
 /* chan.c: GPADLs, open channels, the echo device. */
 int sim_chan_init(void);
@@ -86,6 +87,19 @@ int sim_ic_xact_check(u16 msgtype, const void *req, u32 req_len, const void *ans
 		      u32 status, char *why, size_t size);
 void sim_ic_xact_describe(u16 msgtype, const void *body, u32 len, char *buf, size_t size);
 void sim_ic_xact_debugfs(struct dentry *dir);
+
+/*
+ * monitor.c: monitored notifications (the guest's monitor pages).  chan.c
+ * calls open and close under sim_chan_lock; contact and disconnect come
+ * from sim.c under sim_host_mutex, after every channel was closed.
+ */
+void sim_mon_contact(u64 gpa1, u64 gpa2);
+void sim_mon_disconnect(void);
+void sim_mon_open(u32 relid);
+void sim_mon_close(u32 relid);
+void sim_mon_debugfs(struct dentry *dir);
+void sim_mon_exit(void);
+void sim_chan_monitor_kick(u32 relid);
 
 /*
  * capture.c: the wire capture.  The hooks cost one flag read while it is

@@ -112,26 +112,6 @@ static DEVICE_ATTR_RO(channel_vp_mapping);
  * child) for server_*, ours (child to parent) for client_*.  Shown only for
  * channels the host gave a monitor id.
  */
-struct hvis_monitor_page {
-	u32 trigger_state;
-	u32 reserved1;
-	struct {
-		u32 pending;
-		u32 armed;
-	} trigger_group[4];
-	u64 reserved2[3];
-	s32 next_checktime[4][32];
-	u16 latency[4][32];
-	u64 reserved3[32];
-	struct {
-		u32 connection_id;
-		u16 flag_number;
-		u16 reserved;
-	} parameter[4][32];
-	u8 reserved4[1984];
-} __packed;
-static_assert(sizeof(struct hvis_monitor_page) == 4096);
-
 static struct hvis_monitor_page *hvis_monitor(struct device *dev, int which, u8 *grp, u8 *bit)
 {
 	u8 id = to_hvis_device(dev)->channel->offer.monitorid;

@@ -111,6 +111,29 @@ static void hvis_channel_cb_work(struct work_struct *work)
 }
 
 /*
+ * A channel the host gave a monitor id is signalled through the monitor
+ * page the guest handed over for its notifications (child to parent): the
+ * channel's bit in the send half of the interrupt page, as for any shared
+ * interrupt, and its bit in the page's trigger group.  No hypercall: the
+ * host polls the page, and batching signals into one poll is what the
+ * host asked for by monitoring the channel.  The id was checked when the
+ * offer came; it is checked again here, as it indexes the page.
+ */
+static bool hvis_channel_signal_monitor(struct hvis_channel *ch)
+{
+	struct hvis_monitor_page *mp = hvis_conn.monitor_pages[1];
+	u8 id = ch->offer.monitorid;
+
+	if (!(ch->offer.monitor_allocated & 1) || id >= HVIS_MAX_MONITOR_ID || !mp)
+		return false;
+	set_bit(ch->relid, (unsigned long *)((u8 *)hvis_conn.int_page + PAGE_SIZE / 2));
+	ch->events++;
+	/* pending is the first half of an 8-aligned u64: bits 0..31 of that long. */
+	set_bit(id % 32, (unsigned long *)&mp->trigger_group[id / 32].pending);
+	return true;
+}
+
+/*
  * Tell the host there is something for it on @ch.  Below 1.1 the host has
  * a single event connection and learns which channel from its bit in the
  * send half of the shared interrupt page (an offer's connection id and
@@ -122,6 +145,8 @@ static void hvis_channel_signal(struct hvis_channel *ch)
 	bool legacy = hvis_conn.version < HVIS_VMBUS_WIN7;
 	u32 conn = legacy ? HVIS_VMBUS_EVENT_CONNECTION_ID : ch->offer.connection_id;
 
+	if (hvis_channel_signal_monitor(ch))
+		return;
 	if (legacy || !(ch->offer.is_dedicated_interrupt & 1))
 		set_bit(ch->relid, (unsigned long *)((u8 *)hvis_conn.int_page + PAGE_SIZE / 2));
 	ch->events++;

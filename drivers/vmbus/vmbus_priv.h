@@ -17,7 +17,7 @@
 #include <hvis/vmbus_wire.h>
 
 #define HVIS_MAX_RELID		2048	/* bits in the SINT2 event-flag area */
-#define HVIS_MAX_MONITOR_ID	128	/* 4 trigger groups of 32 */
+#define HVIS_MAX_MONITOR_ID	HVIS_MONITOR_IDS
 
 /* hv.c: the hypervisor interface above the backend. */
 struct hvis_synic_cpu {

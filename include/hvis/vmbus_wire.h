@@ -95,6 +95,32 @@ static_assert(sizeof(struct hvis_chanmsg_version_response) == 16);
 
 #define HVIS_OFFER_USER_DEF_SIZE	120
 #define HVIS_MONITOR_ID_NONE		0xff
+#define HVIS_MONITOR_IDS		128	/* 4 trigger groups of 32 */
+
+/*
+ * A monitor page (both are the guest's, given in INITIATE_CONTACT): page 1
+ * carries the host's notifications to the guest, page 2 the guest's to the
+ * host.  Monitor id m is bit m % 32 of trigger group m / 32.
+ */
+struct hvis_monitor_page {
+	u32 trigger_state;		/* bits 3:0: groups enabled */
+	u32 reserved1;
+	struct {
+		u32 pending;
+		u32 armed;
+	} trigger_group[4];
+	u64 reserved2[3];
+	s32 next_checktime[4][32];
+	u16 latency[4][32];
+	u64 reserved3[32];
+	struct {
+		u32 connection_id;
+		u16 flag_number;
+		u16 reserved;
+	} parameter[4][32];
+	u8 reserved4[1984];
+} __packed;
+static_assert(sizeof(struct hvis_monitor_page) == 4096);
 
 struct hvis_chanmsg_offer {
 	struct hvis_chanmsg_hdr hdr;

@@ -30,8 +30,9 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: hvsim COMMAND [ARGS]\n"
 		"  list                              offers and their state, as the host sees them\n"
-		"  offer CLASS INSTANCE [--sub N] [--relid N] [--size N]\n"
-		"                                    offer a channel (GUIDs in text form)\n"
+		"  offer CLASS INSTANCE [--sub N] [--relid N] [--size N] [--monitor]\n"
+		"                                    offer a channel (GUIDs in text form);\n"
+		"                                    --monitor: with a monitor id\n"
 		"  rescind RELID|INSTANCE            take an offer back\n"
 		"  profile [NAME]                    show or choose the host profile (no guest connected)\n"
 		"  log                               every channel message between host and guest\n"
@@ -1591,6 +1592,14 @@ int main(int argc, char **argv)
 		for (i = 4; i < argc; i += 2) {
 			const char *opt = argv[i];
 
+			/* The one flag without a value: a monitor id for the channel. */
+			if (!strcmp(opt, "--monitor")) {
+				n += snprintf(cmd + n, sizeof(cmd) - n, " monitor=1");
+				i--;
+				if (n >= (int)sizeof(cmd))
+					break;
+				continue;
+			}
 			if (i + 1 >= argc || (strcmp(opt, "--sub") && strcmp(opt, "--relid") &&
 					      strcmp(opt, "--size"))) {
 				usage(stderr);

@@ -119,4 +119,18 @@ run_echo $IM "100 1000 5"
 rmmod hvis_test_driver && rmmod hvis_vmbus || fail "rmmod"
 grep -q "pages valid" $MON && fail "host kept the guest's monitor pages after UNLOAD"
 rmmod hvis_sim || fail "rmmod hvis_sim"
+
+# VMBus 0.13 (WS2008): the same through the monitor page, beside the
+# channel's bit in the shared interrupt page.
+hvis_insmod hvis_sim profile=WS2008 extra_offers=1 extra_monitored=1 ||
+	fail "insmod hvis_sim WS2008: $INSMOD_OUT"
+hvis_insmod hvis_vmbus || fail "insmod hvis_vmbus: $INSMOD_OUT"
+hvis_insmod hvis_test_driver || fail "insmod hvis_test_driver: $INSMOD_OUT"
+wait_for 10 test -e $D/$I0/driver || fail "WS2008: test driver not bound"
+run_echo $I0 "300 4000 7"
+relid=$(cat $D/$I0/id)
+[ "$(mon_field 0 3)" -gt 0 ] || fail "WS2008: no notification through the monitor page"
+[ "$(signals $relid)" = 0 ] || fail "WS2008: $(signals $relid) HvSignalEvent calls"
+echo "WS2008: relid $relid: $(mon_field 0 3) notifications through the monitor page"
+rmmod hvis_test_driver && rmmod hvis_vmbus && rmmod hvis_sim || fail "rmmod (WS2008)"
 exit 0

@@ -33,7 +33,13 @@
 
 #include "sim.h"
 
-#define SIM_GPADL_MAX_PAGES	1024
+/*
+ * Hyper-V maps far larger GPADLs than rings: netvsc's receive buffer, and
+ * uio_hv_generic's 31 MiB receive and 16 MiB send buffers (6.12).  32 MiB
+ * (a single range's 16-bit range_buflen stops at 8190 pages anyway).
+ */
+#define SIM_GPADL_MAX_PAGES	8192
+#define SIM_RAW_MAX_BYTES	(1024 * PAGE_SIZE)
 #define SIM_STATUS_UNSUCCESSFUL	0x8000ffff
 
 struct sim_gpadl {
@@ -97,8 +103,8 @@ static void sim_gpadl_free(struct sim_gpadl *g)
 	list_del(&g->node);
 	if (g->vaddr)
 		vunmap(g->vaddr);
-	kfree(g->pages);
-	kfree(g->pfns);
+	kvfree(g->pages);
+	kvfree(g->pfns);
 	kfree(g);
 }
 
@@ -121,7 +127,7 @@ static void sim_gpadl_complete(struct sim_gpadl *g)
 {
 	u32 i;
 
-	g->pages = kcalloc(g->npages, sizeof(*g->pages), GFP_KERNEL);
+	g->pages = kvcalloc(g->npages, sizeof(*g->pages), GFP_KERNEL);
 	if (!g->pages)
 		goto fail;
 	for (i = 0; i < g->npages; i++) {
@@ -166,7 +172,7 @@ static void sim_on_gpadl_header(const struct hvis_chanmsg_gpadl_header *h, u32 l
 	}
 	g = kzalloc(sizeof(*g), GFP_KERNEL);
 	if (g)
-		g->pfns = kcalloc(npages, sizeof(u64), GFP_KERNEL);
+		g->pfns = kvcalloc(npages, sizeof(u64), GFP_KERNEL);
 	if (!g || !g->pfns) {
 		kfree(g);
 		return;
@@ -899,7 +905,7 @@ static ssize_t sim_raw_write(struct file *file, const char __user *ubuf, size_t 
 	ssize_t ret = len;
 	int err;
 
-	if (len < sizeof(struct hvis_pkt_desc) || len % 8 || len > SIM_GPADL_MAX_PAGES * PAGE_SIZE)
+	if (len < sizeof(struct hvis_pkt_desc) || len % 8 || len > SIM_RAW_MAX_BYTES)
 		return -EINVAL;
 	mutex_lock(&sim_chan_lock);
 	c = sim_raw_chan(r);

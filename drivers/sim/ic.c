@@ -868,7 +868,12 @@ static void sim_ic_answer(struct sim_ic *s, const struct hvis_pkt_desc *d,
 			  const struct hvis_ic_msg *m, u32 len)
 {
 	struct sim_ic_txn *t = &s->txn;
-	bool ours = t->req && d->trans_id == t->trans_id;
+	/*
+	 * Hyper-V matches an answer by its IC header, not by the packet's
+	 * trans_id (OpenVMM ignores it): hv_fcopy_uio_daemon (6.10+) answers
+	 * with all-ones there.  Any other id must still be the request's.
+	 */
+	bool ours = t->req && (d->trans_id == t->trans_id || d->trans_id == U64_MAX);
 	int ret;
 
 	if (d->type != HVIS_PKT_DATA_INBAND)

@@ -114,6 +114,14 @@ mkdir -p "$root/opt/debian/sbin" "$root/usr/libexec"
 cp "$debd"/usr/sbin/hv_* "$root/opt/debian/sbin/"
 cp -r "$debd/usr/libexec/hypervkvpd" "$root/usr/libexec/"
 
+# 6.12 only: Debian's hv_fcopy_uio_daemon with the trixie libc it needs
+# (tests/upstream/fcopy-uio.sh unpacked them; not fetched here), for
+# up_data's Copy-VMFile through uio_hv_generic: /opt/trixie.
+if [ "$kname" = 6.12 ]; then
+	fcu=$(ls -d "${HVIS_CACHE:-/var/cache/hvis}"/pkgs/fcopy-uio_* 2>/dev/null | tail -n1 || true)
+	if [ -n "$fcu" ] && [ -x "$fcu/sbin/hv_fcopy_uio_daemon" ]; then cp -a "$fcu" "$root/opt/trixie"; fi
+fi
+
 # An installed module tree and the real kmod to use it.
 if [ -n "$instroot" ]; then
 	mkdir -p "$root/lib/modules" "$root/usr/local/sbin"

@@ -48,10 +48,48 @@ frozen || fail "FREEZE answered OK but /mnt/d is not frozen"
 fsfreeze --unfreeze /mnt/d
 
 if [ -e "$UPDIR/uio_hv_generic.ko" ]; then
-	# 6.10+: hv_utils leaves the class alone; Debian ships no uio daemon.
+	# 6.10+: hv_utils leaves the class alone; Copy-VMFile is uio_hv_generic
+	# bound to the Guest Service Interface device plus Debian's
+	# hv_fcopy_uio_daemon (trixie-backports' hyperv-daemons, the first to
+	# ship it, on trixie's libc: /opt/trixie, tests/upstream/fcopy-uio.sh).
 	ic_host_is "Guest Service Interface" primary "No Contact" ||
 		fail "fcopy is '$(ic_host "Guest Service Interface" primary)' without a driver"
-	info "upstream $(uname -r): no Copy-VMFile in hv_utils, no hv_fcopy_uio_daemon in Debian"
+	if [ -x /opt/trixie/sbin/hv_fcopy_uio_daemon ]; then
+		# The daemon looks only at this instance (Hyper-V's fixed one).
+		fcdev=eb765408-105f-49b6-b4aa-c123b64d17d4
+		fcclass=34d14be3-dee4-41c8-9ae7-6b174977c192
+		uio=/sys/bus/vmbus/drivers/uio_hv_generic
+		up_insmod uio_hv_generic || fail "insmod uio_hv_generic: $INSMOD_OUT"
+		# No driver has the class: new_id alone makes uio_hv_generic probe it.
+		echo "$fcclass" >"$uio/new_id" || fail "new_id $fcclass refused"
+		wait_for 10 test -d "/sys/bus/vmbus/devices/$fcdev/uio" ||
+			fail "uio_hv_generic did not bind $fcdev"
+		/opt/trixie/lib64/ld-linux-x86-64.so.2 --library-path /opt/trixie/lib/x86_64-linux-gnu \
+			/opt/trixie/sbin/hv_fcopy_uio_daemon -n >>/tmp/fcopy-daemon.log 2>&1 &
+		echo $! >/tmp/fcopy-daemon.pid
+		if ! wait_for 20 ic_ok "Guest Service Interface"; then
+			kill -0 "$(cat /tmp/fcopy-daemon.pid)" 2>/dev/null && echo "daemon running" || echo "daemon gone"
+			ls -l /dev/uio* "/sys/bus/vmbus/devices/$fcdev/channels/"*
+			grep "Guest Service" /sys/kernel/debug/hvis_sim/ics
+			cat /sys/kernel/debug/hvis_sim/chanstats
+			tail -n 25 /sys/kernel/debug/hvis_sim/log
+			fail "fcopy '$(ic_host "Guest Service Interface" primary)' with hv_fcopy_uio_daemon: $(tail -c 300 /tmp/fcopy-daemon.log)"
+		fi
+		head -c 16777216 /dev/urandom >/tmp/src.bin
+		mkdir -p /tmp/dst
+		hvsim copy-file /tmp/src.bin /tmp/dst/big.bin 2>/tmp/progress ||
+			fail "uio copy failed: $(tail -c 200 /tmp/progress)"
+		[ "$(sha256sum </tmp/dst/big.bin)" = "$(sha256sum </tmp/src.bin)" ] ||
+			fail "16 MiB copy through uio_hv_generic differs"
+		rm -f /tmp/src.bin /tmp/dst/big.bin
+		daemon_stop fcopy
+		echo -n "$fcdev" >"$uio/unbind" || fail "unbind $fcdev"
+		echo "$fcclass" >"$uio/remove_id" || fail "remove_id $fcclass"
+		[ -e "/sys/bus/vmbus/devices/$fcdev/uio" ] && fail "$fcdev still has uio after unbind"
+		info "upstream $(uname -r): Copy-VMFile by uio_hv_generic and $(head -n1 /opt/trixie/ORIGIN)"
+	else
+		info "upstream $(uname -r): no /opt/trixie (tests/upstream/fcopy-uio.sh): Copy-VMFile untested"
+	fi
 else
 	up_daemon_start fcopy
 	wait_for 20 ic_ok "Guest Service Interface" || fail "fcopy never OK"

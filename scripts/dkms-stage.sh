@@ -57,7 +57,9 @@ make -s -C "$top" dkms-src DESTDIR="$root/usr/src/hvis-$ver"
 # The kernel's own sign-file, unless it cannot run on this machine
 # (bullseye's wants OpenSSL 1.1): then the 6.1 one, the same tool.
 sf=$KDIR/scripts/sign-file
-if ldd "$sf" 2>/dev/null | grep -q 'not found'; then
+# (ldd's output whole first: under pipefail, grep -q closing the pipe early
+# can make ldd die of SIGPIPE and the test read as false.)
+if [ ! -x "$sf" ] || { ldd "$sf" 2>/dev/null || true; } | grep 'not found' >/dev/null; then
 	sf=$(eval "$("$top/scripts/kernels.sh" env 6.1)" && echo "$KDIR/scripts/sign-file")
 	echo "dkms-stage: $k's sign-file needs libraries this machine lacks; signing with $sf" \
 		>>"$log"

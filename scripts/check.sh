@@ -168,6 +168,10 @@ for k in $ks; do
 	case $k in 5.10 | 6.1 | 6.12) ;; *) continue ;; esac
 	[ -d "build/$k/src" ] || continue
 	log=$(logname "upstream build $k")
+	# 6.12: Debian's hv_fcopy_uio_daemon for Copy-VMFile over uio_hv_generic.
+	if [ "$k" = 6.12 ] && ! tests/upstream/fcopy-uio.sh >"$(logname fcopy-uio)" 2>&1; then
+		record FAIL "upstream/6.12/fcopy-uio-daemon (cannot fetch, see $(logname fcopy-uio))"
+	fi
 	if tests/upstream/build.sh "$k" "build/upstream/$k" >"$log" 2>&1; then
 		record PASS "upstream/$k/build ($(grep -c '\.ko$' "$log") modules from $(basename "$(dirname "$(scripts/kernels.sh source "$k")")"))"
 	else

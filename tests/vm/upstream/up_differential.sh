@@ -66,7 +66,7 @@ session() {
 			wait_for 30 ic_ok "$m" || fail "$g: $m never OK"
 		done
 	fi
-	wait_for 20 hb_answered 2 || fail "$g: fewer than two heartbeats answered"
+	wait_for 20 hb_answered 3 || fail "$g: fewer than three heartbeats answered"
 
 	hvsim kvp set DiffKey "a value to compare" || fail "$g: kvp set"
 	hvsim kvp get DiffKey >"/tmp/$g.get" 2>&1 || fail "$g: kvp get"

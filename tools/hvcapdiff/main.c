@@ -70,7 +70,7 @@ static const char *const builtin_rules[] = {
 	"ignore timesync.* TIMESYNC* childtime  the guest's clock",
 	"ignore timesync.* TIMESYNC* vmreferencetime  the reference counter at sending",
 	"ignore timesync.* TIMESYNC* roundtriptime  measured, not chosen",
-	"limit heartbeat.* HEARTBEAT* 2     periodic: how many fit in a run is timing",
+	"limit heartbeat.* HEARTBEAT* 1     periodic: how many fit in a run is timing",
 	"limit timesync.* TIMESYNC* 2       periodic samples: how many fit in a run is timing",
 	NULL,
 };

@@ -152,6 +152,42 @@ ic_ok() {
 	ic_host_is "$1" primary OK
 }
 
+# rescind_cycles: five times, the host rescinds Heartbeat and offers it
+# again.  Each time the guest must close the channel (CLOSECHANNEL) and
+# release its relid (RELID_RELEASED) without a GPADL_TEARDOWN (the host
+# revoked the GPADLs itself), and the host must hold as many GPADLs at the
+# end as at the start.  ic_rescind (hvis) and up_rescind (upstream) share it.
+rescind_cycles() {
+	local i relid g0 g1
+	wait_for 20 ic_ok Heartbeat || fail "heartbeat never OK: $(ic_host Heartbeat primary)"
+	g0=$(sim_stat gpadls)
+	for i in 1 2 3 4 5; do
+		relid=$(ic_host Heartbeat relid)
+		hvsim disable Heartbeat || fail "hvsim disable Heartbeat"
+		wait_for 20 rescind_went_right "$relid" || {
+			hvsim log | tail -n 20
+			fail "cycle $i: relid $relid not closed and released (or torn down) after its rescind"
+		}
+		hvsim enable Heartbeat || fail "hvsim enable Heartbeat"
+		wait_for 20 ic_ok Heartbeat || fail "cycle $i: '$(ic_host Heartbeat primary)' after enable"
+	done
+	g1=$(sim_stat gpadls)
+	[ "$g1" = "$g0" ] || fail "the host holds $g1 GPADLs after five rescinds, $g0 before"
+	echo "5 rescinds: CLOSECHANNEL and RELID_RELEASED each time, no GPADL_TEARDOWN; GPADLs $g0 -> $g1"
+}
+
+# rescind_went_right RELID: in the host's log, after its last rescind of
+# RELID, a CLOSECHANNEL and then RELID_RELEASED for it, and no teardown.
+rescind_went_right() {
+	hvsim log | awk -v r="$1" '
+		$0 ~ "RESCIND_CHANNELOFFER relid=" r "$" { on = 1; closed = 0; bad = 0; done = 0; next }
+		!on { next }
+		$0 ~ "GPADL_TEARDOWN relid=" r " " { bad = 1 }
+		$0 ~ "CLOSECHANNEL relid=" r "$" { closed = 1 }
+		$0 ~ "RELID_RELEASED relid=" r "$" { done = 1; on = 0 }
+		END { exit !(done && closed && !bad) }'
+}
+
 # --- the daemons of KVP, VSS and file copy -----------------------------------
 
 # daemon_start SET SERVICE [ARGS...]: start the daemon of SERVICE (kvp, vss,

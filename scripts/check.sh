@@ -179,6 +179,7 @@ run_ending() {
 	out=build/vm/${dir:-$k-$s}
 	log=$(logname "vm/${dir:-$k-$s}")
 	verdict=$(hdr "$f" check-verdict)
+	[ -n "$name" ] || { name=check/$f; why+=("no check-name"); }
 	# shellcheck disable=SC2046 # options and scenario names are words
 	set -- tests/vm/run.sh $(hdr "$f" check-options) -o "$out" "$k" $(hdr "$f" check-first) "$s"
 	case ${verdict:-record} in

@@ -10,6 +10,23 @@
 # stock series, its cloud and rt flavours; sparse for each named kernel;
 # checkpatch once.  VM scenarios run on the bootable ones (5.10 6.1 6.12
 # debug); KUnit runs inside the debug kernel's VM.
+#
+# The VM runs are declared by the scenarios that end them (tests/vm/ending/,
+# and tests/vm/selftest/ for the harness's own), in header lines; a new
+# ending is a new file, and nothing here changes:
+#
+#   # check-name: NAME            the result it records; %k is the kernel
+#   # check-stage: STAGE          where it runs: vm, upstream, selftest, unload
+#   # check-kernels: K...         on which kernels (of those asked for)
+#   # check-first: SCENARIO...    what the same VM runs before it (@all, ...)
+#   # check-dir: DIR              output in build/vm/DIR (default %k-FILE)
+#   # check-options: OPTION...    for run.sh (-x)
+#   # check-verdict: WHAT         the run's own results: record (the run
+#                                 ends cleanly), ignore (it ends in a panic
+#                                 on purpose) or fail (it must fail)
+#   # expect-console: PATTERN     console lines, in this order (grep -E)
+#   # expect-no-console: PATTERN  no console line may match
+#   # expect-output: PATTERN      lines of run.sh's output, in this order
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -135,32 +152,83 @@ in_order() {
 	local f=$1 p line=0 n
 	shift
 	for p in "$@"; do
-		n=$(tail -n +$((line + 1)) "$f" | grep -n -m1 -E "$p" | cut -d: -f1)
+		n=$(tail -n +$((line + 1)) "$f" | grep -n -m1 -E -e "$p" | cut -d: -f1)
 		[ -n "$n" ] || return 1
 		line=$((line + n))
 	done
 }
 
+# The declared runs (see the top), in file-name order.
+ending_files() { ls tests/vm/ending/*.sh tests/vm/selftest/*.sh 2>/dev/null; }
+hdr() { sed -n "s/^# $2: //p" "$1"; } # hdr FILE KEY: the values, one a line
+endings() { # endings STAGE KERNEL: the files that run in STAGE on KERNEL
+	local f
+	for f in $(ending_files); do
+		[ "$(hdr "$f" check-stage)" = "$1" ] || continue
+		case " $(hdr "$f" check-kernels) " in *" $2 "*) echo "$f" ;; esac
+	done
+}
+
+# run_ending FILE KERNEL: one VM run, ended by FILE's scenario; then what
+# FILE expects of it.
+run_ending() {
+	local f=$1 k=$2 s name dir out log verdict rc=0 why=() p pats
+	s=$(basename "$f" .sh)
+	name=$(hdr "$f" check-name | sed "s/%k/$k/g")
+	dir=$(hdr "$f" check-dir | sed "s/%k/$k/g")
+	out=build/vm/${dir:-$k-$s}
+	log=$(logname "vm/${dir:-$k-$s}")
+	verdict=$(hdr "$f" check-verdict)
+	[ -n "$name" ] || { name=check/$f; why+=("no check-name"); }
+	# shellcheck disable=SC2046 # options and scenario names are words
+	set -- tests/vm/run.sh $(hdr "$f" check-options) -o "$out" "$k" $(hdr "$f" check-first) "$s"
+	case ${verdict:-record} in
+	record) run_lines "vm/${dir:-$k-$s}" "$@" ;;
+	ignore | fail) "$@" >"$log" 2>&1 || rc=$? ;;
+	*) why+=("check-verdict '$verdict' in $f") ;;
+	esac
+	echo "   $k: $s VM run $(cat "$out/seconds" 2>/dev/null)s"
+
+	[ "$verdict" != fail ] || [ $rc != 0 ] || why+=("run.sh passed, see $log")
+	mapfile -t pats < <(hdr "$f" expect-console)
+	[ ${#pats[@]} = 0 ] || in_order "$out/console.log" "${pats[@]}" ||
+		why+=("see $out/console.log")
+	while read -r p; do
+		grep -q -E -e "$p" "$out/console.log" 2>/dev/null && why+=("console has '$p', see $out/console.log")
+	done < <(hdr "$f" expect-no-console)
+	mapfile -t pats < <(hdr "$f" expect-output)
+	[ ${#pats[@]} = 0 ] || in_order "$log" "${pats[@]}" ||
+		why+=("run.sh exit $rc, see $log")
+	[ -n "$(hdr "$f" expect-console)$(hdr "$f" expect-output)" ] ||
+		why+=("$f expects nothing of the console or of run.sh")
+	if [ ${#why[@]} = 0 ]; then
+		record PASS "$name"
+	else
+		record FAIL "$name ($(IFS=';'; echo "${why[*]}"))"
+	fi
+}
+
+# run_endings STAGE KERNEL: every run declared for STAGE on KERNEL.
+run_endings() {
+	local f
+	for f in $(endings "$1" "$2"); do run_ending "$f" "$2"; done
+}
+
+# A run declared for no stage, or none that exists, would never run.
+for f in $(ending_files); do
+	st=$(hdr "$f" check-stage)
+	case $f:$st in
+	tests/vm/selftest/*:) ;;
+	*:vm | *:upstream | *:selftest | *:unload) ;;
+	*) record FAIL "check/$f (check-stage '$st': none of vm, upstream, selftest, unload)" ;;
+	esac
+done
+
 stage "VM scenarios"
 for k in $ks; do
-	case $k in 5.10 | 6.1 | 6.12 | debug) ;; *) continue ;; esac
+	[ -n "$(endings vm "$k")" ] || continue
 	[ -d "build/$k/src" ] || { record FAIL "vm/$k (modules did not build)"; continue; }
-	# The run ends with the host shutting the guest down.
-	run_lines "vm/$k" tests/vm/run.sh "$k" @all ic_poweroff
-	echo "   $k: VM run $(cat "build/vm/$k/seconds" 2>/dev/null)s"
-	if in_order "build/vm/$k/console.log" 'the host asked for a poweroff' \
-		'init: orderly poweroff requested' 'reboot: Power down'; then
-		record PASS "ic/$k/host-shutdown-powers-off"
-	else
-		record FAIL "ic/$k/host-shutdown-powers-off (see build/vm/$k/console.log)"
-	fi
-	run_lines "vm/$k-reboot" tests/vm/run.sh -o "build/vm/$k-reboot" "$k" ic_reboot
-	if in_order "build/vm/$k-reboot/console.log" 'the host asked for a reboot' \
-		'init: orderly reboot requested' 'reboot: Restarting system'; then
-		record PASS "ic/$k/host-restart-reboots"
-	else
-		record FAIL "ic/$k/host-restart-reboots (see build/vm/$k-reboot/console.log)"
-	fi
+	run_endings vm "$k"
 done
 
 stage "Linux's own drivers/hv on the simulated host"
@@ -190,26 +258,7 @@ for k in $ks; do
 	else
 		record FAIL "upstream/$k/no-direct-hypervisor-access ($direct MSR or hypercall sites left)"
 	fi
-	run_lines "vm/$k-upstream" tests/vm/run.sh -o "build/vm/$k-upstream" "$k" @upstream up_poweroff
-	echo "   $k: upstream VM run $(cat "build/vm/$k-upstream/seconds" 2>/dev/null)s"
-	if in_order "build/vm/$k-upstream/console.log" 'hvis-test: upstream poweroff' \
-		'hv_utils: Shutdown request received' 'init: orderly poweroff requested' \
-		'reboot: Power down'; then
-		record PASS "upstream/$k/host-shutdown-powers-off"
-	else
-		record FAIL "upstream/$k/host-shutdown-powers-off (see build/vm/$k-upstream/console.log)"
-	fi
-	# A panicking upstream guest posts UNLOAD and polls for the answer: the
-	# host answers at once (the run itself ends in the panic, on purpose).
-	tests/vm/run.sh -o "build/vm/$k-up-panic" "$k" up_panic >"$(logname "upstream panic $k")" 2>&1
-	c=build/vm/$k-up-panic/console.log
-	if in_order "$c" 'hvis-test: upstream panic' 'Kernel panic - not syncing' \
-		'hvis_sim: guest posted type 16,' 'UNLOAD from a panicking guest answered' &&
-		! grep -q 'Waiting for VMBus UNLOAD' "$c"; then
-		record PASS "upstream/$k/unload-on-panic-answered"
-	else
-		record FAIL "upstream/$k/unload-on-panic-answered (see $c)"
-	fi
+	run_endings upstream "$k"
 done
 
 stage "DKMS into a staging root, booted"
@@ -233,47 +282,27 @@ case " $ks " in *" 6.1 "*)
 	;;
 esac
 
-case " $ks " in *" debug "*)
-	stage "harness self-test"
-	eval "$(scripts/kernels.sh env debug)"
-	make -s -C "$KDIR" M="$top/tests/vm/selftest" $MAKEVARS modules >"$(logname selftest-build)" 2>&1
-	mkdir -p build/debug/selftest && mv tests/vm/selftest/*.ko build/debug/selftest/ 2>/dev/null
+# The runs that must fail, with the modules only they load.
+first=1
+for k in $ks; do
+	[ -n "$(endings selftest "$k")" ] || continue
+	[ $first = 0 ] || stage "harness self-test"
+	first=0
+	eval "$(scripts/kernels.sh env "$k")"
+	make -s -C "$KDIR" M="$top/tests/vm/selftest" $MAKEVARS modules >"$(logname "selftest-build $k")" 2>&1
+	mkdir -p "build/$k/selftest" && mv tests/vm/selftest/*.ko "build/$k/selftest/" 2>/dev/null
 	make -s -C "$KDIR" M="$top/tests/vm/selftest" clean >/dev/null 2>&1
-	log=$(logname selftest-run)
-	tests/vm/run.sh -x -o build/vm/selftest debug harness_warn >"$log" 2>&1
-	rc=$?
-	# The scenario itself says pass; only the harness can catch the WARN.
-	if [ $rc != 0 ] && grep -q '^FAIL vm/selftest/guest-health.*WARNING' "$log"; then
-		record PASS "harness/catches-a-WARN"
-	else
-		record FAIL "harness/catches-a-WARN (run.sh exit $rc, see $log)"
-	fi
-	;;
-esac
-
+	run_endings selftest "$k"
+done
 
 # Runs that end the VM on purpose: UNLOAD must still reach the host.
-case " $ks " in *" 6.1 "*)
-	stage "UNLOAD on panic and restart"
-	tests/vm/run.sh -x -o build/vm/unload_on_panic 6.1 unload_on_panic \
-		>"$(logname unload-panic)" 2>&1
-	if in_order build/vm/unload_on_panic/console.log 'Kernel panic - not syncing' \
-		'hvis_sim: guest posted type 16,'; then
-		record PASS "vmbus/unload-on-panic"
-	else
-		record FAIL "vmbus/unload-on-panic (see build/vm/unload_on_panic/console.log)"
-	fi
-	tests/vm/run.sh -x -o build/vm/unload_on_restart 6.1 unload_on_restart \
-		>"$(logname unload-restart)" 2>&1
-	if in_order build/vm/unload_on_restart/console.log 'hvis-test: restarting' \
-		'hvis_sim: guest posted type 16,' 'reboot: Restarting system' &&
-		! grep -q 'did not answer UNLOAD' build/vm/unload_on_restart/console.log; then
-		record PASS "vmbus/unload-on-restart"
-	else
-		record FAIL "vmbus/unload-on-restart (see build/vm/unload_on_restart/console.log)"
-	fi
-	;;
-esac
+first=1
+for k in $ks; do
+	[ -n "$(endings unload "$k")" ] || continue
+	[ $first = 0 ] || stage "UNLOAD on panic and restart"
+	first=0
+	run_endings unload "$k"
+done
 
 pass=$(grep -c '^PASS ' "$results")
 fail=$(grep -c '^FAIL ' "$results")

@@ -223,46 +223,47 @@ static const struct attribute_group *hvis_dev_groups[] = {
 };
 
 /* channels/<relid>/: one directory per channel, primary and sub-channels. */
-struct hvis_chan_kobj {
+struct hvis_channel_kobj {
 	struct kobject kobj;
 	struct hvis_channel *ch;
 };
 
-struct hvis_chan_attr {
+struct hvis_channel_attr {
 	struct attribute attr;
 	ssize_t (*show)(struct hvis_channel *ch, char *buf);
 	ssize_t (*store)(struct hvis_channel *ch, const char *buf, size_t count);
 };
 
-static ssize_t chan_cpu_show(struct hvis_channel *ch, char *buf)
+static ssize_t hvis_channel_cpu_show(struct hvis_channel *ch, char *buf)
 {
 	return sprintf(buf, "%u\n", ch->target_cpu);
 }
 
-static ssize_t chan_monitor_id_show(struct hvis_channel *ch, char *buf)
+static ssize_t hvis_channel_monitor_id_show(struct hvis_channel *ch, char *buf)
 {
 	return sprintf(buf, "%u\n", ch->offer.monitorid);
 }
 
-static ssize_t chan_subchannel_id_show(struct hvis_channel *ch, char *buf)
+static ssize_t hvis_channel_subchannel_id_show(struct hvis_channel *ch, char *buf)
 {
 	return sprintf(buf, "%u\n", ch->offer.sub_channel_index);
 }
 
-#define HVIS_CHAN_STAT(name, expr)						\
-static ssize_t chan_##name##_show(struct hvis_channel *ch, char *buf)		\
+#define HVIS_CHANNEL_STAT(name, expr)						\
+static ssize_t hvis_channel_##name##_show(struct hvis_channel *ch, char *buf)	\
 {										\
 	return sprintf(buf, "%llu\n", (unsigned long long)(expr));		\
 }										\
-static struct hvis_chan_attr hvis_chan_attr_##name = __ATTR(name, 0444, chan_##name##_show, NULL)
+static struct hvis_channel_attr hvis_channel_attr_##name =			\
+	__ATTR(name, 0444, hvis_channel_##name##_show, NULL)
 
-HVIS_CHAN_STAT(interrupts, READ_ONCE(ch->interrupts));
-HVIS_CHAN_STAT(events, READ_ONCE(ch->events));
-HVIS_CHAN_STAT(out_full_total, READ_ONCE(ch->out_full_total));
-HVIS_CHAN_STAT(read_avail, hvis_channel_read_avail(ch));
-HVIS_CHAN_STAT(write_avail, hvis_channel_write_avail(ch));
+HVIS_CHANNEL_STAT(interrupts, READ_ONCE(ch->interrupts));
+HVIS_CHANNEL_STAT(events, READ_ONCE(ch->events));
+HVIS_CHANNEL_STAT(out_full_total, READ_ONCE(ch->out_full_total));
+HVIS_CHANNEL_STAT(read_avail, hvis_channel_read_avail(ch));
+HVIS_CHANNEL_STAT(write_avail, hvis_channel_write_avail(ch));
 
-static ssize_t chan_cpu_store(struct hvis_channel *ch, const char *buf, size_t count)
+static ssize_t hvis_channel_cpu_store(struct hvis_channel *ch, const char *buf, size_t count)
 {
 	unsigned int cpu;
 	int ret;
@@ -273,70 +274,71 @@ static ssize_t chan_cpu_store(struct hvis_channel *ch, const char *buf, size_t c
 	return ret ? ret : count;
 }
 
-static struct hvis_chan_attr hvis_chan_attr_cpu = __ATTR(cpu, 0644, chan_cpu_show, chan_cpu_store);
-static struct hvis_chan_attr hvis_chan_attr_monitor_id =
-	__ATTR(monitor_id, 0444, chan_monitor_id_show, NULL);
-static struct hvis_chan_attr hvis_chan_attr_subchannel_id =
-	__ATTR(subchannel_id, 0444, chan_subchannel_id_show, NULL);
+static struct hvis_channel_attr hvis_channel_attr_cpu =
+	__ATTR(cpu, 0644, hvis_channel_cpu_show, hvis_channel_cpu_store);
+static struct hvis_channel_attr hvis_channel_attr_monitor_id =
+	__ATTR(monitor_id, 0444, hvis_channel_monitor_id_show, NULL);
+static struct hvis_channel_attr hvis_channel_attr_subchannel_id =
+	__ATTR(subchannel_id, 0444, hvis_channel_subchannel_id_show, NULL);
 
-static struct attribute *hvis_chan_attrs[] = {
-	&hvis_chan_attr_cpu.attr,
-	&hvis_chan_attr_monitor_id.attr,
-	&hvis_chan_attr_subchannel_id.attr,
-	&hvis_chan_attr_interrupts.attr,
-	&hvis_chan_attr_events.attr,
-	&hvis_chan_attr_out_full_total.attr,
-	&hvis_chan_attr_read_avail.attr,
-	&hvis_chan_attr_write_avail.attr,
+static struct attribute *hvis_channel_attrs[] = {
+	&hvis_channel_attr_cpu.attr,
+	&hvis_channel_attr_monitor_id.attr,
+	&hvis_channel_attr_subchannel_id.attr,
+	&hvis_channel_attr_interrupts.attr,
+	&hvis_channel_attr_events.attr,
+	&hvis_channel_attr_out_full_total.attr,
+	&hvis_channel_attr_read_avail.attr,
+	&hvis_channel_attr_write_avail.attr,
 	NULL,
 };
-ATTRIBUTE_GROUPS(hvis_chan);
+ATTRIBUTE_GROUPS(hvis_channel);
 
-static ssize_t hvis_chan_attr_show(struct kobject *kobj, struct attribute *attr, char *buf)
+static ssize_t hvis_channel_sysfs_show(struct kobject *kobj, struct attribute *attr, char *buf)
 {
-	struct hvis_chan_kobj *ck = container_of(kobj, struct hvis_chan_kobj, kobj);
-	struct hvis_chan_attr *ca = container_of(attr, struct hvis_chan_attr, attr);
+	struct hvis_channel_kobj *ck = container_of(kobj, struct hvis_channel_kobj, kobj);
+	struct hvis_channel_attr *ca = container_of(attr, struct hvis_channel_attr, attr);
 
 	return ca->show(ck->ch, buf);
 }
 
-static ssize_t hvis_chan_attr_store(struct kobject *kobj, struct attribute *attr,
-				    const char *buf, size_t count)
+static ssize_t hvis_channel_sysfs_store(struct kobject *kobj, struct attribute *attr,
+					const char *buf, size_t count)
 {
-	struct hvis_chan_kobj *ck = container_of(kobj, struct hvis_chan_kobj, kobj);
-	struct hvis_chan_attr *ca = container_of(attr, struct hvis_chan_attr, attr);
+	struct hvis_channel_kobj *ck = container_of(kobj, struct hvis_channel_kobj, kobj);
+	struct hvis_channel_attr *ca = container_of(attr, struct hvis_channel_attr, attr);
 
 	return ca->store ? ca->store(ck->ch, buf, count) : -EIO;
 }
 
-static const struct sysfs_ops hvis_chan_sysfs_ops = {
-	.show = hvis_chan_attr_show,
-	.store = hvis_chan_attr_store,
+static const struct sysfs_ops hvis_channel_sysfs_ops = {
+	.show = hvis_channel_sysfs_show,
+	.store = hvis_channel_sysfs_store,
 };
 
-static void hvis_chan_kobj_release(struct kobject *kobj)
+static void hvis_channel_kobj_release(struct kobject *kobj)
 {
-	kfree(container_of(kobj, struct hvis_chan_kobj, kobj));
+	kfree(container_of(kobj, struct hvis_channel_kobj, kobj));
 }
 
 /* Not const: kobject_init_and_add() takes it non-const before 6.2. */
-static struct kobj_type hvis_chan_ktype = {
-	.release	= hvis_chan_kobj_release,
-	.sysfs_ops	= &hvis_chan_sysfs_ops,
-	.default_groups	= hvis_chan_groups,
+static struct kobj_type hvis_channel_ktype = {
+	.release	= hvis_channel_kobj_release,
+	.sysfs_ops	= &hvis_channel_sysfs_ops,
+	.default_groups	= hvis_channel_groups,
 };
 
 int hvis_channel_sysfs_add(struct hvis_channel *ch)
 {
 	struct hvis_device *hdev = ch->primary ? ch->primary->device : ch->device;
-	struct hvis_chan_kobj *ck;
+	struct hvis_channel_kobj *ck;
 	int ret;
 
 	ck = kzalloc(sizeof(*ck), GFP_KERNEL);
 	if (!ck)
 		return -ENOMEM;
 	ck->ch = ch;
-	ret = kobject_init_and_add(&ck->kobj, &hvis_chan_ktype, hdev->channels_kobj,
+	ret = kobject_init_and_add(&ck->kobj, &hvis_channel_ktype, hdev->channels_kobj,
 				   "%u", ch->relid);
 	if (ret) {
 		kobject_put(&ck->kobj);

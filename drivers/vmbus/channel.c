@@ -18,18 +18,18 @@
 #include "ring.h"
 #include "vmbus_priv.h"
 
-struct hvis_chan_rings {
+struct hvis_channel_rings {
 	struct hvis_ring out;	/* guest to host */
 	struct hvis_ring in;	/* host to guest */
 };
 
 /* Open channels by relid, for the interrupt path (RCU). */
-static struct hvis_channel __rcu *hvis_open_chans[HVIS_MAX_RELID];
+static struct hvis_channel __rcu *hvis_open_channels[HVIS_MAX_RELID];
 static atomic_t hvis_next_gpadl = ATOMIC_INIT(HVIS_GPADL_FIRST_HANDLE - 1);
 
 #define HVIS_RING_MAX_BYTES	(2 << 20)	/* per direction */
 
-static struct hvis_chan_rings *hvis_channel_take_rings(struct hvis_channel *ch);
+static struct hvis_channel_rings *hvis_channel_take_rings(struct hvis_channel *ch);
 
 /* One range covering @pages pages of vmalloc memory at @buf. */
 static int hvis_gpadl_create(struct hvis_channel *ch, void *buf, u32 pages, u32 *handle)
@@ -150,7 +150,7 @@ static void hvis_channel_signal(struct hvis_channel *ch)
 	if (legacy || !(ch->offer.is_dedicated_interrupt & 1))
 		set_bit(ch->relid, (unsigned long *)((u8 *)hvis_conn.int_page + PAGE_SIZE / 2));
 	ch->events++;
-	hvis_hv->hypercall_fast(HVIS_HCALL_SIGNAL_EVENT | HVIS_HCALL_FAST, conn);
+	hvis_signal_event(conn);
 }
 
 static u32 hvis_ring_bytes(u32 bytes)
@@ -173,7 +173,7 @@ int hvis_channel_open(struct hvis_channel *ch, u32 send_bytes, u32 recv_bytes,
 {
 	struct hvis_chanmsg_open msg = {};
 	struct hvis_chanmsg_open_result result;
-	struct hvis_chan_rings *rings;
+	struct hvis_channel_rings *rings;
 	u32 sb = hvis_ring_bytes(send_bytes), rb = hvis_ring_bytes(recv_bytes);
 	unsigned long flags;
 	int ret;
@@ -208,7 +208,7 @@ int hvis_channel_open(struct hvis_channel *ch, u32 send_bytes, u32 recv_bytes,
 	if (ret)
 		goto err_free;
 
-	rcu_assign_pointer(hvis_open_chans[ch->relid], ch);
+	rcu_assign_pointer(hvis_open_channels[ch->relid], ch);
 	msg.hdr.msgtype = HVIS_CHANMSG_OPENCHANNEL;
 	msg.child_relid = ch->relid;
 	msg.openid = ch->relid;
@@ -231,7 +231,7 @@ int hvis_channel_open(struct hvis_channel *ch, u32 send_bytes, u32 recv_bytes,
 	return 0;
 
 err_gpadl:
-	RCU_INIT_POINTER(hvis_open_chans[ch->relid], NULL);
+	RCU_INIT_POINTER(hvis_open_channels[ch->relid], NULL);
 	synchronize_rcu();
 	cancel_work_sync(&ch->cb_work);
 	/* A host that never answered may still own the memory: keep it. */
@@ -271,7 +271,7 @@ void hvis_channel_close(struct hvis_channel *ch)
 	if (!ch->opened)
 		return;
 	ch->opened = false;
-	RCU_INIT_POINTER(hvis_open_chans[ch->relid], NULL);
+	RCU_INIT_POINTER(hvis_open_channels[ch->relid], NULL);
 	synchronize_rcu();
 	cancel_work_sync(&ch->cb_work);
 
@@ -550,9 +550,9 @@ u32 hvis_channel_write_avail(struct hvis_channel *ch)
 }
 
 /* Unhook the rings from @ch under both locks; sysfs readers then see none. */
-static struct hvis_chan_rings *hvis_channel_take_rings(struct hvis_channel *ch)
+static struct hvis_channel_rings *hvis_channel_take_rings(struct hvis_channel *ch)
 {
-	struct hvis_chan_rings *rings;
+	struct hvis_channel_rings *rings;
 	unsigned long flags;
 
 	mutex_lock(&ch->recv_lock);
@@ -593,7 +593,7 @@ void hvis_channel_isr(void *event_page)
 	for_each_set_bit(relid, flags, HVIS_MAX_RELID) {
 		if (!relid || !test_and_clear_bit(relid, flags))
 			continue;
-		ch = rcu_dereference(hvis_open_chans[relid]);
+		ch = rcu_dereference(hvis_open_channels[relid]);
 		if (!ch)
 			continue;
 		ch->interrupts++;

@@ -2,11 +2,12 @@
 /*
  * Text form of Hyper-V GUIDs.
  *
- * Parsing is strict on purpose: the text comes from module parameters and
- * sysfs writes (driver_override, the simulator's offer command), and a
- * sloppy parse there would turn a typo into a different device.
+ * Parsing is strict on purpose: GUID text comes from people (module
+ * parameters, sysfs writes), and a sloppy parse would turn a typo into a
+ * different device.  Nothing in hvis_vmbus parses one yet; the KUnit suite
+ * holds the parser to that standard until something does.  Neither is
+ * exported: no other module needs them (hvis_sim parses with guid_parse()).
  */
-#include <linux/export.h>
 #include <linux/kernel.h>
 #include <linux/string.h>
 #include <linux/errno.h>
@@ -61,7 +62,6 @@ int hvis_guid_parse(const char *s, size_t len, guid_t *out)
 	*out = g;
 	return 0;
 }
-EXPORT_SYMBOL_GPL(hvis_guid_parse);
 
 /**
  * hvis_guid_format() - the text form used for sysfs names and attributes
@@ -72,4 +72,3 @@ void hvis_guid_format(const guid_t *g, char buf[HVIS_GUID_STRLEN + 1])
 {
 	snprintf(buf, HVIS_GUID_STRLEN + 1, "%pUl", g);
 }
-EXPORT_SYMBOL_GPL(hvis_guid_format);

@@ -19,7 +19,7 @@
 
 #include "vmbus_priv.h"
 
-const struct hvis_hv_backend *hvis_hv;
+static const struct hvis_hv_backend *hvis_hv;
 
 static bool hvis_hv_from_sim;
 static void *hvis_hypercall_page;	/* ours, if the hypercall MSR was off */
@@ -336,4 +336,14 @@ int __hvis_post_message(u32 connection_id, const void *payload, u32 size, bool c
 int hvis_post_message(u32 connection_id, const void *payload, u32 size)
 {
 	return __hvis_post_message(connection_id, payload, size, true);
+}
+
+/*
+ * HvSignalEvent: tell the host to look at what @connection_id stands for
+ * (a channel's rings).  The status is not checked: a channel has nothing
+ * better to do about a failed signal than to signal again next time.
+ */
+void hvis_signal_event(u32 connection_id)
+{
+	hvis_hv->hypercall_fast(HVIS_HCALL_SIGNAL_EVENT | HVIS_HCALL_FAST, connection_id);
 }

@@ -2,6 +2,34 @@
 /*
  * Private state of the VMBus core.  Not for service drivers: their API is
  * include/hvis/vmbus.h.
+ *
+ * Layers, lowest first.  A file calls only into the layers below it:
+ *
+ *   hvis_sim or hv_real.c  the backend (struct hvis_hv_backend): MSRs,
+ *                       hypercalls, the SynIC interrupt hook
+ *   hv.c                hypervisor interface: hypercall page, SynIC pages,
+ *                       the message slot, HvPostMessage, HvSignalEvent.
+ *                       The only user of the backend (hvis_hv is its own).
+ *   connection.c        version negotiation, UNLOAD, the message dispatch,
+ *                       requests and the threads waiting for the answers
+ *   channel.c           GPADLs, open and close, packets (ring.c), events
+ *   bus.c               the "vmbus" bus, its devices and sysfs
+ *   channel_mgmt.c      offers and rescinds: channels made into devices
+ *   main.c              load and unload order, reboot and panic notifiers
+ *
+ * ring.c, validate.c and guid.c are pure: no state, no calls into other
+ * files, usable from any layer (and compiled into the KUnit suite).
+ *
+ * Calls up go only through these, each named where it is declared:
+ *   hv.c -> hvis_channel_isr()		the SynIC interrupt, hard IRQ
+ *   hv.c -> hvis_on_message()		each host message, copied, from a work item
+ *   connection.c -> hvis_chanmgmt_queue()	offers and rescinds, only queued:
+ *					channel_mgmt.c's ordered work handles them
+ * An answer to a request reaches its thread by a completion (struct
+ * hvis_msg_waiter), not a call.  Into service drivers: bus.c calls probe
+ * and remove, channel.c a channel's callback from its work item.
+ * Layers above connection.c read hvis_conn (version, pages) directly;
+ * hvis_conn.lock guards channel_mgmt.c's channel tables, which bus.c reads.
  */
 #ifndef _HVIS_VMBUS_PRIV_H
 #define _HVIS_VMBUS_PRIV_H
@@ -35,7 +63,7 @@ void hvis_synic_exit(void);
 u32 hvis_hv_vp_index(unsigned int cpu);
 int __hvis_post_message(u32 connection_id, const void *payload, u32 size, bool can_sleep);
 int hvis_post_message(u32 connection_id, const void *payload, u32 size);
-extern const struct hvis_hv_backend *hvis_hv;
+void hvis_signal_event(u32 connection_id);
 
 /* hv_real.c: the real Hyper-V backend. */
 bool hvis_hyperv_detect(char vendor[13]);
@@ -67,7 +95,7 @@ struct hvis_connection {
 	void *monitor_pages[2];
 	spinlock_t waiters_lock;	/* protects waiters */
 	struct list_head waiters;
-	struct workqueue_struct *work_queue;	/* offers and rescinds, in order */
+	/* Not the connection's: the channel tables (see hvis_relids, sub_channels). */
 	struct mutex lock;
 };
 
@@ -78,7 +106,7 @@ int hvis_connect(void);
 void hvis_disconnect(void);
 void hvis_unload(void);
 void hvis_unload_atomic(void);
-void hvis_on_message(const struct hvis_hv_message *msg);
+void hvis_on_message(const struct hvis_hv_message *msg);	/* up-call from hv.c */
 void hvis_waiter_init(struct hvis_msg_waiter *w, u32 msgtype, u32 key, bool any_key);
 void hvis_waiter_add(struct hvis_msg_waiter *w);
 void hvis_waiter_del(struct hvis_msg_waiter *w);
@@ -95,7 +123,7 @@ int hvis_offer_check(const struct hvis_chanmsg_offer *o);
 /* channel_mgmt.c: offers and rescinds. */
 struct hvis_channel;
 struct hvis_device;
-void hvis_chanmgmt_queue(const struct hvis_chanmsg_hdr *hdr, u32 len);
+void hvis_chanmgmt_queue(const struct hvis_chanmsg_hdr *hdr, u32 len);	/* up-call */
 void hvis_chanmgmt_wait_offers(void);
 unsigned int hvis_chanmgmt_count(void);
 int hvis_chanmgmt_init(void);
@@ -110,7 +138,7 @@ void hvis_device_remove(struct hvis_device *hdev);
 int hvis_channel_sysfs_add(struct hvis_channel *ch);
 
 /* channel.c */
-void hvis_channel_isr(void *event_page);
+void hvis_channel_isr(void *event_page);	/* up-call from hv.c */
 void hvis_channel_relid_released(u32 relid);
 u32 hvis_channel_read_avail(struct hvis_channel *ch);
 int hvis_channel_set_cpu(struct hvis_channel *ch, unsigned int cpu);

@@ -32,7 +32,7 @@ struct hvis_channel {
 	void *ring_mem;				/* send ring pages, then receive ring pages */
 	u32 send_bytes, recv_bytes;
 	u32 gpadl;
-	struct hvis_chan_rings *rings;
+	struct hvis_channel_rings *rings;
 	spinlock_t send_lock;			/* one writer at a time */
 	struct mutex recv_lock;			/* one reader at a time */
 	void (*onchannel)(struct hvis_channel *ch, void *ctx);

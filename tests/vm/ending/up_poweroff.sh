@@ -1,8 +1,19 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # Linux's own hv_utils: the host shuts the guest down and the guest powers
-# off the orderly way (scripts/check.sh checks the console's order).  Ends
-# the VM: run it last.
+# off the orderly way (make check reads the console for the order below,
+# after every upstream scenario).  Ends the VM: run it last.
+#
+# check-name: upstream/%k/host-shutdown-powers-off
+# check-stage: upstream
+# check-kernels: 5.10 6.1 6.12
+# check-first: @upstream
+# check-dir: %k-upstream
+# check-verdict: record
+# expect-console: hvis-test: upstream poweroff
+# expect-console: hv_utils: Shutdown request received
+# expect-console: init: orderly poweroff requested
+# expect-console: reboot: Power down
 up_up
 wait_for 20 ic_ok Shutdown || fail "shutdown never OK: $(ic_host Shutdown primary)"
 echo poweroff >/tmp/expect-orderly

@@ -202,7 +202,9 @@ static umode_t hvis_dev_attr_visible(struct kobject *kobj, struct attribute *att
 	struct hvis_device *hdev = to_hvis_device(kobj_to_dev(kobj));
 	const struct hvis_chanmsg_offer *o = &hdev->channel->offer;
 
-	if (attr == &dev_attr_server_monitor_pending.attr ||
+	/* As Linux's own bus: no monitor id, no monitor attributes at all. */
+	if (attr == &dev_attr_monitor_id.attr ||
+	    attr == &dev_attr_server_monitor_pending.attr ||
 	    attr == &dev_attr_client_monitor_pending.attr ||
 	    attr == &dev_attr_server_monitor_latency.attr ||
 	    attr == &dev_attr_client_monitor_latency.attr ||
@@ -292,7 +294,25 @@ static struct attribute *hvis_channel_attrs[] = {
 	&hvis_channel_attr_write_avail.attr,
 	NULL,
 };
-ATTRIBUTE_GROUPS(hvis_channel);
+
+static umode_t hvis_channel_attr_visible(struct kobject *kobj, struct attribute *attr, int n)
+{
+	struct hvis_channel_kobj *ck = container_of(kobj, struct hvis_channel_kobj, kobj);
+
+	if (attr == &hvis_channel_attr_monitor_id.attr)
+		return (ck->ch->offer.monitor_allocated & 1) ? attr->mode : 0;
+	return attr->mode;
+}
+
+static const struct attribute_group hvis_channel_group = {
+	.attrs = hvis_channel_attrs,
+	.is_visible = hvis_channel_attr_visible,
+};
+
+static const struct attribute_group *hvis_channel_groups[] = {
+	&hvis_channel_group,
+	NULL,
+};
 
 static ssize_t hvis_channel_sysfs_show(struct kobject *kobj, struct attribute *attr, char *buf)
 {

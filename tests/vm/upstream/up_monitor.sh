@@ -23,7 +23,7 @@ wait_for 10 eval "[ -e $D/$I0 ] && [ -e $D/$IM ]" || fail "test-class devices mi
 
 for d in $D/*; do
 	[ "$(cat $d/class_id)" = "{$CLS}" ] && continue
-	# Upstream hides monitor_id too when there is none (hvis shows 255).
+	# Upstream hides monitor_id too when there is none (so does hvis).
 	[ -e $d/monitor_id ] && fail "$(basename $d): monitor_id $(cat $d/monitor_id) shown"
 	[ -e $d/server_monitor_pending ] && fail "$(basename $d): monitor attributes without a monitor id"
 done

@@ -7,7 +7,6 @@
 #include <linux/kobject.h>
 #include <linux/module.h>
 #include <linux/reboot.h>
-#include <linux/slab.h>
 
 #include <hvis/ic.h>
 #include <hvis/version.h>
@@ -81,66 +80,18 @@ static void hvis_sd_answered(struct hvis_ic *ic, u32 status)
 	}
 }
 
-static const struct hvis_ic_service hvis_sd_service = {
-	.name		= "Shutdown",
-	.msgtype	= HVIS_IC_MSG_SHUTDOWN,
-	.fw_versions	= hvis_sd_fw,
-	.nr_fw		= ARRAY_SIZE(hvis_sd_fw),
-	.msg_versions	= hvis_sd_msg,
-	.nr_msg		= ARRAY_SIZE(hvis_sd_msg),
+HVIS_IC_IDS(hvis_sd_ids, HVIS_IC_SHUTDOWN_CLASS);
+
+static struct hvis_ic_service hvis_sd_service = {
+	HVIS_IC_SERVICE("Shutdown", HVIS_IC_MSG_SHUTDOWN, hvis_sd_fw, hvis_sd_msg),
+	HVIS_IC_DRIVER("hvis_shutdown", hvis_sd_ids),
 	.min_body	= sizeof(struct hvis_ic_shutdown),
 	.max_packet	= 4096,
+	.priv_size	= sizeof(struct hvis_sd),
 	.handle		= hvis_sd_handle,
 	.answered	= hvis_sd_answered,
 };
-
-static int hvis_sd_probe(struct hvis_device *dev, const struct hvis_device_id *id)
-{
-	struct hvis_sd *sd;
-	int ret;
-
-	sd = kzalloc(sizeof(*sd), GFP_KERNEL);
-	if (!sd)
-		return -ENOMEM;
-	ret = hvis_ic_probe(dev, &hvis_sd_service, sd);
-	if (ret)
-		kfree(sd);
-	return ret;
-}
-
-static void hvis_sd_remove(struct hvis_device *dev)
-{
-	struct hvis_sd *sd = hvis_ic_get(dev)->priv;
-
-	hvis_ic_remove(dev);
-	kfree(sd);
-}
-
-static const struct hvis_device_id hvis_sd_ids[] = {
-	{ HVIS_IC_SHUTDOWN_CLASS },
-	{}
-};
-
-static struct hvis_driver hvis_sd_driver = {
-	.name		= "hvis_shutdown",
-	.id_table	= hvis_sd_ids,
-	.probe		= hvis_sd_probe,
-	.remove		= hvis_sd_remove,
-	.driver.dev_groups = hvis_ic_groups,
-};
-
-static int __init hvis_sd_init(void)
-{
-	return hvis_driver_register(&hvis_sd_driver);
-}
-
-static void __exit hvis_sd_exit(void)
-{
-	hvis_driver_unregister(&hvis_sd_driver);
-}
-
-module_init(hvis_sd_init);
-module_exit(hvis_sd_exit);
+module_hvis_driver(hvis_sd_service);
 
 MODULE_DESCRIPTION("Hyper-V Shutdown integration service (hvis)");
 MODULE_LICENSE("GPL");

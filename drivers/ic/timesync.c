@@ -13,7 +13,6 @@
  */
 #include <linux/module.h>
 #include <linux/ptp_clock_kernel.h>
-#include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/timekeeping.h>
 
@@ -197,80 +196,44 @@ static u32 hvis_ts_handle(struct hvis_ic *ic, void *body, u32 len)
 	return HVIS_IC_S_OK;
 }
 
-static const struct hvis_ic_service hvis_ts_service = {
-	.name		= "Time Synchronization",
-	.msgtype	= HVIS_IC_MSG_TIMESYNC,
-	.fw_versions	= hvis_ts_fw,
-	.nr_fw		= ARRAY_SIZE(hvis_ts_fw),
-	.msg_versions	= hvis_ts_msg,
-	.nr_msg		= ARRAY_SIZE(hvis_ts_msg),
-	/* The 4.0 form is the shorter one; the handler checks the older. */
-	.min_body	= sizeof(struct hvis_ic_timesync_ref),
-	.max_packet	= 4096,
-	.handle		= hvis_ts_handle,
-};
-
-static int hvis_ts_probe(struct hvis_device *dev, const struct hvis_device_id *id)
+static int hvis_ts_init(struct hvis_ic *ic)
 {
-	struct hvis_ts *ts;
-	int ret;
+	struct hvis_ts *ts = ic->priv;
 
-	ts = kzalloc(sizeof(*ts), GFP_KERNEL);
-	if (!ts)
-		return -ENOMEM;
 	spin_lock_init(&ts->lock);
 	ts->info = hvis_ts_ptp_info;
-	ts->ptp = ptp_clock_register(&ts->info, &dev->dev);
+	ts->ptp = ptp_clock_register(&ts->info, &ic->dev->dev);
 	if (IS_ERR_OR_NULL(ts->ptp)) {
 		/* Setting the clock works without; only chrony's source is missing. */
-		dev_warn(&dev->dev, "no PTP clock (%ld): samples are not exported\n",
+		dev_warn(&ic->dev->dev, "no PTP clock (%ld): samples are not exported\n",
 			 PTR_ERR(ts->ptp));
 		ts->ptp = NULL;
 	}
-	ret = hvis_ic_probe(dev, &hvis_ts_service, ts);
-	if (ret) {
-		if (ts->ptp)
-			ptp_clock_unregister(ts->ptp);
-		kfree(ts);
-	}
-	return ret;
+	return 0;
 }
 
-static void hvis_ts_remove(struct hvis_device *dev)
+static void hvis_ts_exit(struct hvis_ic *ic)
 {
-	struct hvis_ts *ts = hvis_ic_get(dev)->priv;
+	struct hvis_ts *ts = ic->priv;
 
-	hvis_ic_remove(dev);
 	if (ts->ptp)
 		ptp_clock_unregister(ts->ptp);
-	kfree(ts);
 }
 
-static const struct hvis_device_id hvis_ts_ids[] = {
-	{ HVIS_IC_TIMESYNC_CLASS },
-	{}
+HVIS_IC_IDS(hvis_ts_ids, HVIS_IC_TIMESYNC_CLASS);
+
+static struct hvis_ic_service hvis_ts_service = {
+	HVIS_IC_SERVICE("Time Synchronization", HVIS_IC_MSG_TIMESYNC, hvis_ts_fw, hvis_ts_msg),
+	HVIS_IC_DRIVER("hvis_timesync", hvis_ts_ids),
+	/* The 4.0 form is the shorter one; the handler checks the older. */
+	.min_body	= sizeof(struct hvis_ic_timesync_ref),
+	.max_packet	= 4096,
+	.priv_size	= sizeof(struct hvis_ts),
+	.init		= hvis_ts_init,
+	.exit		= hvis_ts_exit,
+	.handle		= hvis_ts_handle,
 };
-
-static struct hvis_driver hvis_ts_driver = {
-	.name		= "hvis_timesync",
-	.id_table	= hvis_ts_ids,
-	.probe		= hvis_ts_probe,
-	.remove		= hvis_ts_remove,
-	.driver.dev_groups = hvis_ic_groups,
-};
-
-static int __init hvis_ts_init(void)
-{
-	return hvis_driver_register(&hvis_ts_driver);
-}
-
-static void __exit hvis_ts_exit(void)
-{
-	hvis_driver_unregister(&hvis_ts_driver);
-}
-
-module_init(hvis_ts_init);
-module_exit(hvis_ts_exit);
+module_hvis_driver(hvis_ts_service);
 
 MODULE_DESCRIPTION("Hyper-V Time Synchronization integration service (hvis)");
 MODULE_LICENSE("GPL");

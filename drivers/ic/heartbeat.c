@@ -8,10 +8,10 @@
 #include <hvis/ic.h>
 #include <hvis/version.h>
 
-static const struct hvis_ic_version hvis_hb_fw[] = { { 3, 0 }, { 1, 0 } };
-static const struct hvis_ic_version hvis_hb_msg[] = { { 3, 0 }, { 1, 0 } };
+static const struct hvis_ic_version hvis_heartbeat_fw[] = { { 3, 0 }, { 1, 0 } };
+static const struct hvis_ic_version hvis_heartbeat_msg[] = { { 3, 0 }, { 1, 0 } };
 
-static u32 hvis_hb_handle(struct hvis_ic *ic, void *body, u32 len)
+static u32 hvis_heartbeat_handle(struct hvis_ic *ic, void *body, u32 len)
 {
 	struct hvis_ic_heartbeat *hb = body;
 
@@ -20,16 +20,16 @@ static u32 hvis_hb_handle(struct hvis_ic *ic, void *body, u32 len)
 	return HVIS_IC_S_OK;
 }
 
-HVIS_IC_IDS(hvis_hb_ids, HVIS_IC_HEARTBEAT_CLASS);
+HVIS_IC_IDS(hvis_heartbeat_ids, HVIS_IC_HEARTBEAT_CLASS);
 
-static struct hvis_ic_service hvis_hb_service = {
-	HVIS_IC_SERVICE("Heartbeat", HVIS_IC_MSG_HEARTBEAT, hvis_hb_fw, hvis_hb_msg),
-	HVIS_IC_DRIVER("hvis_heartbeat", hvis_hb_ids),
+static struct hvis_ic_service hvis_heartbeat_service = {
+	HVIS_IC_SERVICE("Heartbeat", HVIS_IC_MSG_HEARTBEAT, hvis_heartbeat_fw, hvis_heartbeat_msg),
+	HVIS_IC_DRIVER("hvis_heartbeat", hvis_heartbeat_ids),
 	.min_body	= HVIS_IC_HEARTBEAT_MIN,
 	.max_packet	= 4096,
-	.handle		= hvis_hb_handle,
+	.handle		= hvis_heartbeat_handle,
 };
-module_hvis_driver(hvis_hb_service);
+module_hvis_driver(hvis_heartbeat_service);
 
 MODULE_DESCRIPTION("Hyper-V Heartbeat integration service (hvis)");
 MODULE_LICENSE("GPL");

@@ -27,6 +27,10 @@ MODULE_PARM_DESC(daemon_timeout_ms,
 static const struct hvis_ic_version hvis_fcopy_fw[] = { { 3, 0 } };
 static const struct hvis_ic_version hvis_fcopy_msgv[] = { { 1, 1 } };
 
+/* WRITE, COMPLETE and CANCEL reach the daemon as the host sent them. */
+static_assert(sizeof(struct hvis_ic_fcopy_write) == sizeof(struct hvis_fcopy_write));
+static_assert(sizeof(struct hvis_ic_fcopy_hdr) == sizeof(struct hvis_fcopy_hdr));
+
 struct hvis_fcopy {
 	u32 op;				/* of the request with the daemon */
 	struct hvis_fcopy_start start;	/* a START as the daemon gets it */
@@ -59,25 +63,26 @@ static const char *hvis_fcopy_bad_name(int err)
 }
 
 /* The host's START @req as the daemon gets it, in fc->start. */
-static int hvis_fcopy_convert_start(struct hvis_ic *ic, const struct hvis_fcopy_start *req)
+static int hvis_fcopy_convert_start(struct hvis_ic *ic, const struct hvis_ic_fcopy_start *req)
 {
 	struct hvis_fcopy *fc = ic->priv;
 	struct hvis_fcopy_start *out = &fc->start;
 	int ret;
 
 	memset(out, 0, sizeof(*out));
-	out->hdr = req->hdr;
+	static_assert(sizeof(out->hdr) == sizeof(req->hdr));
+	memcpy(&out->hdr, &req->hdr, sizeof(out->hdr));
 	out->copy_flags = req->copy_flags;
 	out->file_size = req->file_size;
 	/* Both in the same arrays, now of bytes: at most 259 and a NUL. */
-	ret = hvis_ic_utf16_to_utf8(req->file_name, HVIS_FCOPY_MAX_PATH, (char *)out->file_name,
-				    HVIS_FCOPY_MAX_PATH);
+	ret = hvis_ic_utf16_to_utf8(req->file_name, ARRAY_SIZE(req->file_name),
+				    (char *)out->file_name, HVIS_FCOPY_MAX_PATH);
 	if (ret <= 0) {
 		hvis_ic_error(ic, "START refused: file name %s", hvis_fcopy_bad_name(ret));
 		return -EINVAL;
 	}
-	ret = hvis_ic_utf16_to_utf8(req->path_name, HVIS_FCOPY_MAX_PATH, (char *)out->path_name,
-				    HVIS_FCOPY_MAX_PATH);
+	ret = hvis_ic_utf16_to_utf8(req->path_name, ARRAY_SIZE(req->path_name),
+				    (char *)out->path_name, HVIS_FCOPY_MAX_PATH);
 	if (ret < 0) {
 		hvis_ic_error(ic, "START refused: path name %s", hvis_fcopy_bad_name(ret));
 		return -EINVAL;
@@ -117,17 +122,17 @@ static u32 hvis_fcopy_answer(struct hvis_ic *ic, void *body, const void *buf)
 static u32 hvis_fcopy_request(struct hvis_ic *ic, void *body, u32 len,
 			      struct hvis_ic_relay_req *req)
 {
-	const struct hvis_fcopy_hdr *hdr = body;
-	const struct hvis_fcopy_write *wr = body;
+	const struct hvis_ic_fcopy_hdr *hdr = body;
+	const struct hvis_ic_fcopy_write *wr = body;
 	struct hvis_fcopy *fc = ic->priv;
 	const void *msg;
 	size_t size;
 
 	switch (hdr->operation) {
 	case HVIS_FCOPY_START:
-		if (len < sizeof(struct hvis_fcopy_start)) {
+		if (len < sizeof(struct hvis_ic_fcopy_start)) {
 			hvis_ic_error(ic, "START of %u bytes refused: needs %zu", len,
-				      sizeof(struct hvis_fcopy_start));
+				      sizeof(struct hvis_ic_fcopy_start));
 			return HVIS_IC_E_FAIL;
 		}
 		if (hvis_fcopy_convert_start(ic, body))
@@ -141,9 +146,9 @@ static u32 hvis_fcopy_request(struct hvis_ic *ic, void *body, u32 len,
 			hvis_ic_error(ic, "WRITE of %u bytes refused: needs %zu", len, sizeof(*wr));
 			return HVIS_IC_E_FAIL;
 		}
-		if (wr->size > HVIS_FCOPY_FRAGMENT) {
-			hvis_ic_error(ic, "WRITE of %u data bytes refused: at most %u", wr->size,
-				      HVIS_FCOPY_FRAGMENT);
+		if (wr->size > sizeof(wr->data)) {
+			hvis_ic_error(ic, "WRITE of %u data bytes refused: at most %zu", wr->size,
+				      sizeof(wr->data));
 			return HVIS_IC_E_FAIL;
 		}
 		msg = wr;
@@ -199,9 +204,10 @@ static const struct hvis_ic_relay_ops hvis_fcopy_relay = {
 HVIS_IC_IDS(hvis_fcopy_ids, HVIS_IC_FCOPY_CLASS);
 
 static struct hvis_ic_service hvis_fcopy_service = {
-	HVIS_IC_SERVICE("Guest Service Interface", HVIS_IC_MSG_FCOPY, hvis_fcopy_fw, hvis_fcopy_msgv),
+	HVIS_IC_SERVICE("Guest Service Interface", HVIS_IC_MSG_FCOPY, hvis_fcopy_fw,
+			hvis_fcopy_msgv),
 	HVIS_IC_DRIVER("hvis_fcopy", hvis_fcopy_ids),
-	.min_body	= sizeof(struct hvis_fcopy_hdr),
+	.min_body	= sizeof(struct hvis_ic_fcopy_hdr),
 	/* A WRITE is the largest: 6 KiB of data and its headers. */
 	.max_packet	= 8192,
 	.priv_size	= sizeof(struct hvis_fcopy),

@@ -4,6 +4,7 @@
  * sequence number; the answer carries the next one.
  */
 #include <linux/module.h>
+#include <linux/stddef.h>
 
 #include <hvis/ic.h>
 #include <hvis/version.h>
@@ -25,7 +26,7 @@ HVIS_IC_IDS(hvis_heartbeat_ids, HVIS_IC_HEARTBEAT_CLASS);
 static struct hvis_ic_service hvis_heartbeat_service = {
 	HVIS_IC_SERVICE("Heartbeat", HVIS_IC_MSG_HEARTBEAT, hvis_heartbeat_fw, hvis_heartbeat_msg),
 	HVIS_IC_DRIVER("hvis_heartbeat", hvis_heartbeat_ids),
-	.min_body	= HVIS_IC_HEARTBEAT_MIN,
+	.min_body	= offsetofend(struct hvis_ic_heartbeat, seq_num),
 	.max_packet	= 4096,
 	.handle		= hvis_heartbeat_handle,
 };

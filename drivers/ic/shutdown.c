@@ -17,7 +17,9 @@ MODULE_PARM_DESC(hibernate,
 		 "Accept hibernate requests: a uevent EVENT=hibernate for a udev rule to act on (default: kernel has hibernation)");
 
 static const struct hvis_ic_version hvis_shutdown_fw[] = { { 3, 0 }, { 1, 0 } };
-static const struct hvis_ic_version hvis_shutdown_msg[] = { { 3, 2 }, { 3, 1 }, { 3, 0 }, { 1, 0 } };
+static const struct hvis_ic_version hvis_shutdown_msg[] = {
+	{ 3, 2 }, { 3, 1 }, { 3, 0 }, { 1, 0 }
+};
 
 enum hvis_shutdown_action {
 	HVIS_SHUTDOWN_NONE,

@@ -91,8 +91,8 @@ static int hvis_timesync_ptp_adjtime(struct ptp_clock_info *info, s64 delta)
 	return -EOPNOTSUPP;
 }
 
-static int hvis_timesync_ptp_enable(struct ptp_clock_info *info, struct ptp_clock_request *rq,
-			      int on)
+static int hvis_timesync_ptp_enable(struct ptp_clock_info *info,
+				    struct ptp_clock_request *rq, int on)
 {
 	return -EOPNOTSUPP;
 }
@@ -223,7 +223,8 @@ static void hvis_timesync_exit(struct hvis_ic *ic)
 HVIS_IC_IDS(hvis_timesync_ids, HVIS_IC_TIMESYNC_CLASS);
 
 static struct hvis_ic_service hvis_timesync_service = {
-	HVIS_IC_SERVICE("Time Synchronization", HVIS_IC_MSG_TIMESYNC, hvis_timesync_fw, hvis_timesync_msg),
+	HVIS_IC_SERVICE("Time Synchronization", HVIS_IC_MSG_TIMESYNC, hvis_timesync_fw,
+			hvis_timesync_msg),
 	HVIS_IC_DRIVER("hvis_timesync", hvis_timesync_ids),
 	/* The 4.0 form is the shorter one; the handler checks the older. */
 	.min_body	= sizeof(struct hvis_ic_timesync_ref),

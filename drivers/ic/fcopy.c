@@ -70,7 +70,6 @@ static int hvis_fcopy_convert_start(struct hvis_ic *ic, const struct hvis_ic_fco
 	int ret;
 
 	memset(out, 0, sizeof(*out));
-	static_assert(sizeof(out->hdr) == sizeof(req->hdr));
 	memcpy(&out->hdr, &req->hdr, sizeof(out->hdr));
 	out->copy_flags = req->copy_flags;
 	out->file_size = req->file_size;

@@ -3,7 +3,8 @@
  * The char device between a service and its userspace daemon
  * (/dev/vmbus/hv_kvp and friends), with the semantics the upstream daemons
  * rely on: one opener, one message in flight towards the daemon, whole
- * messages per read() and write().  See include/hvis/ic_daemon.h.
+ * messages per read() and write().  See include/hvis/ic_daemon.h.  Its
+ * only user is the relay, in this module: nothing here is exported.
  *
  * Lifetime: the object is shared by the service (until it calls
  * hvis_ic_daemon_destroy()) and by the open file (until its release), and
@@ -42,6 +43,8 @@ struct hvis_ic_daemon {
 	bool closing;			/* ... and is in its release */
 	void *msg;			/* queued for the next read() */
 	size_t msg_len;
+	u64 msg_tag;
+	u64 taken_tag;			/* being copied out; 0 once withdrawn */
 	char name[];			/* "vmbus/<name>" */
 };
 
@@ -141,7 +144,7 @@ static int hvis_ic_daemon_release(struct inode *inode, struct file *file)
  * message in *@msg (the caller owns it), or a negative errno.
  */
 static int hvis_ic_daemon_take(struct hvis_ic_daemon *d, size_t count, void **msg,
-			       size_t *len)
+			       size_t *len, u64 *tag)
 {
 	int ret = 0;
 
@@ -156,6 +159,8 @@ static int hvis_ic_daemon_take(struct hvis_ic_daemon *d, size_t count, void **ms
 	} else {
 		*msg = d->msg;
 		*len = d->msg_len;
+		*tag = d->msg_tag;
+		d->taken_tag = d->msg_tag;
 		d->msg = NULL;
 	}
 	mutex_unlock(&d->lock);
@@ -168,10 +173,11 @@ static ssize_t hvis_ic_daemon_read(struct file *file, char __user *buf, size_t c
 	struct hvis_ic_daemon *d = file->private_data;
 	void *msg = NULL;
 	size_t len = 0;
+	u64 tag = 0;
 	int ret;
 
 	for (;;) {
-		ret = hvis_ic_daemon_take(d, count, &msg, &len);
+		ret = hvis_ic_daemon_take(d, count, &msg, &len, &tag);
 		if (ret != -EAGAIN || (file->f_flags & O_NONBLOCK))
 			break;
 		if (wait_event_interruptible(d->wait, READ_ONCE(d->msg) || READ_ONCE(d->dead)))
@@ -182,13 +188,14 @@ static ssize_t hvis_ic_daemon_read(struct file *file, char __user *buf, size_t c
 
 	if (copy_to_user(buf, msg, len)) {
 		/*
-		 * Nothing reached the daemon: put the message back unless the
-		 * slot was taken or the device went meanwhile.
+		 * Nothing reached the daemon: put the message back unless it
+		 * was withdrawn, the slot was taken or the device went meanwhile.
 		 */
 		mutex_lock(&d->lock);
-		if (!d->dead && !d->closing && !d->msg) {
+		if (!d->dead && !d->closing && !d->msg && d->taken_tag == tag) {
 			d->msg = msg;
 			d->msg_len = len;
+			d->msg_tag = tag;
 			msg = NULL;
 		}
 		mutex_unlock(&d->lock);
@@ -197,9 +204,10 @@ static ssize_t hvis_ic_daemon_read(struct file *file, char __user *buf, size_t c
 	}
 	kfree(msg);
 
+	/* The tag says which message this was, however long the copy took. */
 	if (hvis_ic_daemon_cb_begin(d)) {
 		if (d->ops->on_read)
-			d->ops->on_read(d, d->priv);
+			d->ops->on_read(d, d->priv, tag);
 		hvis_ic_daemon_cb_end(d);
 	}
 	return len;
@@ -293,7 +301,6 @@ struct hvis_ic_daemon *hvis_ic_daemon_create(const char *name, size_t max_write,
 	}
 	return d;
 }
-EXPORT_SYMBOL_GPL(hvis_ic_daemon_create);
 
 void hvis_ic_daemon_destroy(struct hvis_ic_daemon *d)
 {
@@ -314,9 +321,8 @@ void hvis_ic_daemon_destroy(struct hvis_ic_daemon *d)
 	up_write(&d->cb_sem);
 	hvis_ic_daemon_put(d);
 }
-EXPORT_SYMBOL_GPL(hvis_ic_daemon_destroy);
 
-int hvis_ic_daemon_send(struct hvis_ic_daemon *d, const void *msg, size_t len)
+int hvis_ic_daemon_send(struct hvis_ic_daemon *d, const void *msg, size_t len, u64 tag)
 {
 	void *copy;
 	int ret = 0;
@@ -335,6 +341,7 @@ int hvis_ic_daemon_send(struct hvis_ic_daemon *d, const void *msg, size_t len)
 	} else {
 		d->msg = copy;
 		d->msg_len = len;
+		d->msg_tag = tag;
 		copy = NULL;
 	}
 	mutex_unlock(&d->lock);
@@ -343,28 +350,19 @@ int hvis_ic_daemon_send(struct hvis_ic_daemon *d, const void *msg, size_t len)
 		wake_up_interruptible(&d->wait);
 	return ret;
 }
-EXPORT_SYMBOL_GPL(hvis_ic_daemon_send);
 
-bool hvis_ic_daemon_cancel(struct hvis_ic_daemon *d)
+bool hvis_ic_daemon_cancel(struct hvis_ic_daemon *d, u64 tag)
 {
-	void *msg;
+	void *msg = NULL;
 
 	mutex_lock(&d->lock);
-	msg = d->msg;
-	d->msg = NULL;
+	if (d->msg && d->msg_tag == tag) {
+		msg = d->msg;
+		d->msg = NULL;
+	}
+	if (d->taken_tag == tag)
+		d->taken_tag = 0;
 	mutex_unlock(&d->lock);
 	kfree(msg);
 	return msg;
 }
-EXPORT_SYMBOL_GPL(hvis_ic_daemon_cancel);
-
-bool hvis_ic_daemon_attached(struct hvis_ic_daemon *d)
-{
-	bool ret;
-
-	mutex_lock(&d->lock);
-	ret = !d->dead && d->open && !d->closing;
-	mutex_unlock(&d->lock);
-	return ret;
-}
-EXPORT_SYMBOL_GPL(hvis_ic_daemon_attached);

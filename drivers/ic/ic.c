@@ -3,16 +3,19 @@
  * hvis_ic: the integration-component framework.  Everything the util
  * services have in common lives here once: the channel, reading packets,
  * checking the pipe and IC headers, NEGOTIATE, refusing messages a service
- * does not know, the answer, and the per-device status in sysfs (ic/).
- * A service module only says what it speaks and handles its own body.
+ * does not know, the answer, the per-device status in sysfs (ic/), the
+ * driver's registration, probe and remove.  A service module only says
+ * what it speaks and handles its own body; one whose answers come from a
+ * daemon names its translations and the relay (relay.c) does the rest.
  */
 #include <linux/device.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/sysfs.h>
 
-#include <hvis/ic.h>
 #include <hvis/version.h>
+
+#include "ic_priv.h"
 
 /* Both directions; the largest util message (shutdown) is about 2 KiB. */
 #define HVIS_IC_RING_BYTES	(16 * 1024)
@@ -103,7 +106,8 @@ static void hvis_ic_one(struct hvis_ic *ic, u32 len, u64 trans_id)
 			      svc->min_body);
 		status = HVIS_IC_E_FAIL;
 	} else {
-		status = svc->handle(ic, m->body, body);
+		status = svc->relay ? hvis_ic_relay_request(ic, m->body, body) :
+				      svc->handle(ic, m->body, body);
 		handled = true;
 		mutex_lock(&ic->lock);
 		ic->messages++;
@@ -158,7 +162,6 @@ void *hvis_ic_pending_body(struct hvis_ic *ic)
 	lockdep_assert_held(&ic->io);
 	return ic->pending ? ((struct hvis_ic_msg *)ic->buf)->body : NULL;
 }
-EXPORT_SYMBOL_GPL(hvis_ic_pending_body);
 
 bool hvis_ic_complete(struct hvis_ic *ic, u32 status)
 {
@@ -173,61 +176,93 @@ bool hvis_ic_complete(struct hvis_ic *ic, u32 status)
 	queue_work(system_wq, &ic->resume);
 	return true;
 }
-EXPORT_SYMBOL_GPL(hvis_ic_complete);
 
-int hvis_ic_probe(struct hvis_device *dev, const struct hvis_ic_service *svc, void *priv)
+static void hvis_ic_free(struct hvis_ic *ic)
 {
+	mutex_destroy(&ic->io);
+	mutex_destroy(&ic->lock);
+	kfree(ic->priv);
+	kfree(ic->buf);
+	kfree(ic);
+}
+
+static const struct hvis_ic_service *hvis_ic_service_of(struct hvis_device *dev)
+{
+	return container_of(to_hvis_driver(dev->dev.driver), struct hvis_ic_service, driver);
+}
+
+static int hvis_ic_probe(struct hvis_device *dev, const struct hvis_device_id *id)
+{
+	const struct hvis_ic_service *svc = hvis_ic_service_of(dev);
 	struct hvis_ic *ic;
 	int ret;
 
 	ic = kzalloc(sizeof(*ic), GFP_KERNEL);
 	if (!ic)
 		return -ENOMEM;
-	ic->buf = kmalloc(svc->max_packet, GFP_KERNEL);
-	if (!ic->buf) {
-		kfree(ic);
-		return -ENOMEM;
-	}
-	ic->dev = dev;
-	ic->svc = svc;
-	ic->priv = priv;
 	mutex_init(&ic->lock);
 	mutex_init(&ic->io);
 	INIT_WORK(&ic->resume, hvis_ic_resume);
+	ic->dev = dev;
+	ic->svc = svc;
+	ic->buf = kmalloc(svc->max_packet, GFP_KERNEL);
+	if (svc->priv_size)
+		ic->priv = kzalloc(svc->priv_size, GFP_KERNEL);
+	if (!ic->buf || (svc->priv_size && !ic->priv)) {
+		hvis_ic_free(ic);
+		return -ENOMEM;
+	}
 	dev_set_drvdata(&dev->dev, ic);
 
+	ret = svc->init ? svc->init(ic) : 0;
+	if (ret)
+		goto fail;
+	ret = svc->relay ? hvis_ic_relay_start(ic) : 0;
+	if (ret)
+		goto fail_exit;
 	ret = hvis_channel_open(dev->channel, HVIS_IC_RING_BYTES, HVIS_IC_RING_BYTES,
 				hvis_ic_onchannel, ic);
 	if (ret) {
 		dev_err(&dev->dev, "%s: cannot open the channel: %d\n", svc->name, ret);
-		dev_set_drvdata(&dev->dev, NULL);
-		kfree(ic->buf);
-		kfree(ic);
+		goto fail_relay;
 	}
+	ret = device_add_groups(&dev->dev, svc->dev_groups);
+	if (ret)
+		goto fail_channel;
+	return 0;
+
+fail_channel:
+	hvis_channel_close(dev->channel);
+fail_relay:
+	if (svc->relay)
+		hvis_ic_relay_stop(ic);
+fail_exit:
+	if (svc->exit)
+		svc->exit(ic);
+fail:
+	dev_set_drvdata(&dev->dev, NULL);
+	hvis_ic_free(ic);
 	return ret;
 }
-EXPORT_SYMBOL_GPL(hvis_ic_probe);
 
-void hvis_ic_remove(struct hvis_device *dev)
+static void hvis_ic_remove(struct hvis_device *dev)
 {
 	struct hvis_ic *ic = dev_get_drvdata(&dev->dev);
+	const struct hvis_ic_service *svc = ic->svc;
 
-	/* The service has stopped whatever calls hvis_ic_complete(). */
+	device_remove_groups(&dev->dev, svc->dev_groups);
+	/* The relay's pending answer still goes out on the open channel. */
+	if (svc->relay)
+		hvis_ic_relay_stop(ic);
+	/* Nothing calls hvis_ic_complete() any more. */
 	cancel_work_sync(&ic->resume);
 	hvis_channel_close(dev->channel);
+	/* No handler runs after this: the service's own teardown. */
+	if (svc->exit)
+		svc->exit(ic);
 	dev_set_drvdata(&dev->dev, NULL);
-	mutex_destroy(&ic->io);
-	mutex_destroy(&ic->lock);
-	kfree(ic->buf);
-	kfree(ic);
+	hvis_ic_free(ic);
 }
-EXPORT_SYMBOL_GPL(hvis_ic_remove);
-
-struct hvis_ic *hvis_ic_get(struct hvis_device *dev)
-{
-	return dev_get_drvdata(&dev->dev);
-}
-EXPORT_SYMBOL_GPL(hvis_ic_get);
 
 /* --- ic/ in sysfs ----------------------------------------------------------------- */
 
@@ -301,6 +336,18 @@ HVIS_IC_ATTR(messages);
 HVIS_IC_ATTR(errors);
 HVIS_IC_ATTR(last_error);
 
+/* The relay's, for services that have one: hvis_ic_relay_show() in relay.c. */
+#define HVIS_IC_RELAY_ATTR(_name) \
+	static struct device_attribute dev_attr_##_name = \
+		__ATTR(_name, 0444, hvis_ic_relay_show, NULL)
+
+HVIS_IC_RELAY_ATTR(daemon);	/* none, registering, registered */
+HVIS_IC_RELAY_ATTR(forwarded);	/* requests handed to the daemon */
+HVIS_IC_RELAY_ATTR(answered);	/* ... that it answered in time */
+HVIS_IC_RELAY_ATTR(timeouts);	/* ... that it did not */
+HVIS_IC_RELAY_ATTR(no_daemon);	/* requests failed at once: no daemon registered */
+HVIS_IC_RELAY_ATTR(late);	/* answers after the deadline, dropped */
+
 static struct attribute *hvis_ic_attrs[] = {
 	&dev_attr_service.attr,
 	&dev_attr_framework_version.attr,
@@ -309,19 +356,51 @@ static struct attribute *hvis_ic_attrs[] = {
 	&dev_attr_messages.attr,
 	&dev_attr_errors.attr,
 	&dev_attr_last_error.attr,
+	&dev_attr_daemon.attr,
+	&dev_attr_forwarded.attr,
+	&dev_attr_answered.attr,
+	&dev_attr_timeouts.attr,
+	&dev_attr_no_daemon.attr,
+	&dev_attr_late.attr,
 	NULL
 };
+
+/* The driver core adds the group after a successful probe: drvdata is set. */
+static umode_t hvis_ic_attr_visible(struct kobject *kobj, struct attribute *attr, int n)
+{
+	struct hvis_ic *ic = dev_get_drvdata(kobj_to_dev(kobj));
+	struct device_attribute *da = container_of(attr, struct device_attribute, attr);
+
+	if (da->show == hvis_ic_relay_show && (!ic || !ic->svc->relay))
+		return 0;
+	return attr->mode;
+}
 
 static const struct attribute_group hvis_ic_group = {
 	.name = "ic",
 	.attrs = hvis_ic_attrs,
+	.is_visible = hvis_ic_attr_visible,
 };
 
-const struct attribute_group *hvis_ic_groups[] = {
+static const struct attribute_group *hvis_ic_groups[] = {
 	&hvis_ic_group,
 	NULL
 };
-EXPORT_SYMBOL_GPL(hvis_ic_groups);
+
+int __hvis_ic_register(struct hvis_ic_service *svc, struct module *owner)
+{
+	svc->driver.probe = hvis_ic_probe;
+	svc->driver.remove = hvis_ic_remove;
+	svc->driver.driver.dev_groups = hvis_ic_groups;
+	return __hvis_driver_register(&svc->driver, owner);
+}
+EXPORT_SYMBOL_GPL(__hvis_ic_register);
+
+void hvis_ic_unregister(struct hvis_ic_service *svc)
+{
+	hvis_driver_unregister(&svc->driver);
+}
+EXPORT_SYMBOL_GPL(hvis_ic_unregister);
 
 MODULE_DESCRIPTION("Hyper-V integration-component framework (hvis)");
 MODULE_LICENSE("GPL");

@@ -5,23 +5,15 @@
  * daemon), handed to the KVP daemon through /dev/vmbus/hv_kvp, and answered
  * when the daemon has written its result back, converted the other way.
  *
- * The host always gets an answer: at once with a failure when no daemon is
- * registered, when the request is malformed or the daemon's answer is, and
- * after daemon_timeout_ms when the daemon stays silent.  A daemon that goes
- * away fails the one request it had; the next one to register takes over.
- *
- * Locking: everything below is under the framework's ic->io, which handle()
- * already holds and the daemon's callbacks and the timeout take.  Nothing
- * holds ic->io while waiting for those (hvis_kvp_remove()).
+ * The framework's relay carries requests and answers and keeps the rules
+ * (no daemon, deadlines, late answers, a daemon that leaves); this file is
+ * the registration and the translations.  Everything runs under ic->io.
  */
 #include <linux/device.h>
-#include <linux/jiffies.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
-#include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
-#include <linux/workqueue.h>
 
 #include <hvis/ic.h>
 #include <hvis/ic_daemon.h>
@@ -43,32 +35,11 @@ static const struct hvis_ic_version hvis_kvp_msgv[] = { { 4, 0 }, { 3, 0 }, { 1,
 #define HVIS_KVP_KEY_UNITS	(sizeof_field(struct hvis_ic_kvp_value, key) / 2)
 #define HVIS_KVP_VALUE_UNITS	(sizeof_field(struct hvis_ic_kvp_value, value) / 2)
 
-enum hvis_kvp_state {
-	HVIS_KVP_NO_DAEMON,
-	HVIS_KVP_REGISTERING,	/* the answer to its registration is queued */
-	HVIS_KVP_READY,		/* ... and it has read it */
-};
-
-enum hvis_kvp_txn {
-	HVIS_KVP_IDLE,
-	HVIS_KVP_QUEUED,	/* the request waits for the daemon's read() */
-	HVIS_KVP_WITH_DAEMON,	/* read: its answer is due */
-};
-
 struct hvis_kvp {
-	struct hvis_ic *ic;
-	struct hvis_ic_daemon *daemon;
-	struct delayed_work timeout;
-	/* The rest under ic->io. */
-	bool dying;
-	enum hvis_kvp_state state;
 	bool legacy;			/* registered without IP information */
-	bool told;			/* the log said that no daemon answers */
-	enum hvis_kvp_txn txn;
 	u8 op;				/* of the request in flight */
-	unsigned long deadline;
-	u64 forwarded, timeouts, no_daemon, truncated;
-	struct hvis_kvp_msg msg;	/* to the daemon; the transport copies it */
+	u64 truncated;			/* answers cut to fit the wire */
+	struct hvis_kvp_msg msg;	/* to the daemon; the relay copies it */
 };
 
 static const char *hvis_kvp_op_name(u8 op)
@@ -379,11 +350,11 @@ static int hvis_kvp_ipinfo_out(const struct hvis_kvp_ipaddr *a, struct hvis_ic_k
 	return 0;
 }
 
-/* The daemon's answer @a into the pending body; returns the host's status. */
-static u32 hvis_kvp_answer_out(struct hvis_kvp *kvp, const struct hvis_kvp_msg *a)
+/* The daemon's answer @buf into the host's @body; returns the host's status. */
+static u32 hvis_kvp_answer(struct hvis_ic *ic, void *body, const void *buf)
 {
-	struct hvis_ic *ic = kvp->ic;
-	void *body = hvis_ic_pending_body(ic);
+	const struct hvis_kvp_msg *a = buf;
+	struct hvis_kvp *kvp = ic->priv;
 	struct hvis_ic_kvp_msg *w = body;
 	u32 status = a->error;
 	const char *why = NULL;
@@ -419,39 +390,17 @@ static u32 hvis_kvp_answer_out(struct hvis_kvp *kvp, const struct hvis_kvp_msg *
 	return HVIS_IC_S_OK;
 }
 
-/* --- the transaction ---------------------------------------------------------------- */
+/* --- the relay's hooks --------------------------------------------------------------- */
 
-/* Answer the request in flight. Under ic->io. */
-static void hvis_kvp_finish(struct hvis_kvp *kvp, u32 status)
+static u32 hvis_kvp_request(struct hvis_ic *ic, void *body, u32 len, struct hvis_ic_relay_req *req)
 {
-	kvp->txn = HVIS_KVP_IDLE;
-	/* Not _sync: the timeout takes ic->io, and checks the state first. */
-	cancel_delayed_work(&kvp->timeout);
-	hvis_ic_complete(kvp->ic, status);
-}
-
-static u32 hvis_kvp_handle(struct hvis_ic *ic, void *body, u32 len)
-{
-	struct hvis_kvp *kvp = ic->priv;
 	const struct hvis_ic_kvp_msg *w = body;
-	unsigned long delay;
+	struct hvis_kvp *kvp = ic->priv;
 	const char *why;
-	int ret;
 
 	if (hvis_kvp_request_in(kvp, body, len, &why)) {
 		hvis_ic_error(ic, "%s request (operation %u, pool %u, %u bytes) refused: %s",
 			      hvis_kvp_op_name(w->operation), w->operation, w->pool, len, why);
-		return HVIS_IC_E_FAIL;
-	}
-	if (kvp->dying || kvp->state != HVIS_KVP_READY) {
-		/* Unlike upstream, no silence: the host learns it at once. */
-		kvp->no_daemon++;
-		/* Hosts ask periodically: once per absence is enough for the log. */
-		if (!kvp->told)
-			dev_info(&ic->dev->dev,
-				 "%s request failed: no KVP daemon (more are counted in kvp/no_daemon)\n",
-				 hvis_kvp_op_name(w->operation));
-		kvp->told = true;
 		return HVIS_IC_E_FAIL;
 	}
 	if (kvp->legacy && (w->operation == HVIS_KVP_OP_GET_IP_INFO ||
@@ -461,187 +410,74 @@ static u32 hvis_kvp_handle(struct hvis_ic *ic, void *body, u32 len)
 				     hvis_kvp_op_name(w->operation));
 		return HVIS_IC_E_FAIL;
 	}
-	ret = hvis_ic_daemon_send(kvp->daemon, &kvp->msg, sizeof(kvp->msg));
-	if (ret) {
-		hvis_ic_error(ic, "%s request failed: the daemon cannot take it (%d)",
-			      hvis_kvp_op_name(w->operation), ret);
-		return HVIS_IC_E_FAIL;
-	}
 	kvp->op = w->operation;
-	kvp->txn = HVIS_KVP_QUEUED;
-	kvp->forwarded++;
-	delay = msecs_to_jiffies(READ_ONCE(daemon_timeout_ms));
-	kvp->deadline = jiffies + delay;
-	mod_delayed_work(system_wq, &kvp->timeout, delay);
+	req->msg = &kvp->msg;
+	req->len = sizeof(kvp->msg);
+	req->what = hvis_kvp_op_name(w->operation);
 	return HVIS_IC_PENDING;
 }
 
-static void hvis_kvp_timeout(struct work_struct *work)
+/* REGISTER1, or REGISTER from a daemon without IP information: both get an answer. */
+static int hvis_kvp_register(struct hvis_ic *ic, const void *buf, const void **answer)
 {
-	struct hvis_kvp *kvp = container_of(to_delayed_work(work), struct hvis_kvp, timeout);
-	struct hvis_ic *ic = kvp->ic;
-
-	mutex_lock(&ic->io);
-	if (kvp->txn != HVIS_KVP_IDLE) {
-		if (time_before(jiffies, kvp->deadline)) {
-			/* A request newer than the one this run was armed for. */
-			mod_delayed_work(system_wq, &kvp->timeout, kvp->deadline - jiffies);
-		} else {
-			/* Unread, it must not reach the daemon later. */
-			hvis_ic_daemon_cancel(kvp->daemon);
-			kvp->timeouts++;
-			hvis_ic_error(ic, "%s: the daemon did not answer within %u ms",
-				      hvis_kvp_op_name(kvp->op), READ_ONCE(daemon_timeout_ms));
-			hvis_kvp_finish(kvp, HVIS_IC_E_FAIL);
-		}
-	}
-	mutex_unlock(&ic->io);
-}
-
-/* --- the daemon's side ---------------------------------------------------------------- */
-
-static int hvis_kvp_register(struct hvis_kvp *kvp, struct hvis_ic_daemon *d, u8 op)
-{
+	const struct hvis_kvp_msg *in = buf;
+	struct hvis_kvp *kvp = ic->priv;
 	struct hvis_kvp_msg *m = &kvp->msg;
-	int ret;
+	u8 op = in->hdr.operation;
 
 	if (op != HVIS_KVP_OP_REGISTER1 && op != HVIS_KVP_OP_REGISTER)
 		return -EINVAL;
 	memset(m, 0, sizeof(*m));
 	m->hdr.operation = op;
 	strscpy(m->body.version, HVIS_KVP_KERNEL_VERSION, sizeof(m->body.version));
-	ret = hvis_ic_daemon_send(d, m, sizeof(*m));
-	if (ret)
-		return ret;
-	kvp->state = HVIS_KVP_REGISTERING;
 	kvp->legacy = op == HVIS_KVP_OP_REGISTER;
-	return 0;
+	*answer = m;
+	return sizeof(*m);
 }
 
-static int hvis_kvp_on_write(struct hvis_ic_daemon *d, void *priv, const void *buf, size_t len)
+static void hvis_kvp_gone(struct hvis_ic *ic)
 {
-	const struct hvis_kvp_msg *m = buf;
-	struct hvis_kvp *kvp = priv;
-	struct hvis_ic *ic = kvp->ic;
-	int ret = 0;
+	struct hvis_kvp *kvp = ic->priv;
 
-	if (len != sizeof(*m))
-		return -EINVAL;
-	mutex_lock(&ic->io);
-	if (kvp->dying)
-		ret = -ENODEV;
-	else if (kvp->state == HVIS_KVP_NO_DAEMON)
-		ret = hvis_kvp_register(kvp, d, m->hdr.operation);
-	else if (kvp->txn == HVIS_KVP_WITH_DAEMON)
-		hvis_kvp_finish(kvp, hvis_kvp_answer_out(kvp, m));
-	else
-		/* Registered twice, or an answer nobody asked for (too late). */
-		ret = -EINVAL;
-	mutex_unlock(&ic->io);
-	return ret;
-}
-
-static void hvis_kvp_on_read(struct hvis_ic_daemon *d, void *priv)
-{
-	struct hvis_kvp *kvp = priv;
-	struct hvis_ic *ic = kvp->ic;
-
-	mutex_lock(&ic->io);
-	if (kvp->state == HVIS_KVP_REGISTERING) {
-		kvp->state = HVIS_KVP_READY;
-		kvp->told = false;
-		dev_info(&ic->dev->dev, "KVP daemon registered%s\n",
-			 kvp->legacy ? " (no IP information)" : "");
-	} else if (kvp->txn == HVIS_KVP_QUEUED) {
-		kvp->txn = HVIS_KVP_WITH_DAEMON;
-	}
-	mutex_unlock(&ic->io);
-}
-
-static void hvis_kvp_on_release(struct hvis_ic_daemon *d, void *priv)
-{
-	struct hvis_kvp *kvp = priv;
-	struct hvis_ic *ic = kvp->ic;
-
-	mutex_lock(&ic->io);
-	if (kvp->state != HVIS_KVP_NO_DAEMON)
-		dev_info(&ic->dev->dev, "KVP daemon gone\n");
-	kvp->state = HVIS_KVP_NO_DAEMON;
 	kvp->legacy = false;
-	if (kvp->txn != HVIS_KVP_IDLE && !kvp->dying) {
-		hvis_ic_error(ic, "%s: the daemon went away before answering",
-			      hvis_kvp_op_name(kvp->op));
-		hvis_kvp_finish(kvp, HVIS_IC_E_FAIL);
-	}
-	mutex_unlock(&ic->io);
 }
 
-static const struct hvis_ic_daemon_ops hvis_kvp_daemon_ops = {
-	.on_write	= hvis_kvp_on_write,
-	.on_read	= hvis_kvp_on_read,
-	.on_release	= hvis_kvp_on_release,
+static const struct hvis_ic_relay_ops hvis_kvp_relay = {
+	.devname	= "hv_kvp",
+	.write_size	= sizeof(struct hvis_kvp_msg),
+	.timeout_ms	= &daemon_timeout_ms,
+	.reg		= hvis_kvp_register,
+	.request	= hvis_kvp_request,
+	.answer		= hvis_kvp_answer,
+	.gone		= hvis_kvp_gone,
 };
 
-/* --- kvp/ in sysfs ------------------------------------------------------------------ */
+/* --- kvp/ in sysfs: the relay's, as before it, and truncated ---------------------------- */
 
-static ssize_t hvis_kvp_show(struct device *dev, char *buf,
-			     int (*fn)(struct hvis_kvp *kvp, char *buf))
+static ssize_t truncated_show(struct device *dev, struct device_attribute *attr, char *buf)
 {
 	struct hvis_ic *ic = dev_get_drvdata(dev);
-	int n;
+	struct hvis_kvp *kvp;
+	u64 n;
 
 	if (!ic)
 		return -ENODEV;
+	kvp = ic->priv;
 	mutex_lock(&ic->io);
-	n = fn(ic->priv, buf);
+	n = kvp->truncated;
 	mutex_unlock(&ic->io);
-	return n;
+	return sysfs_emit(buf, "%llu\n", n);
 }
+static DEVICE_ATTR_RO(truncated);
 
-static int hvis_kvp_fmt_daemon(struct hvis_kvp *kvp, char *buf)
-{
-	static const char * const states[] = {
-		[HVIS_KVP_NO_DAEMON] = "none",
-		[HVIS_KVP_REGISTERING] = "registering",
-		[HVIS_KVP_READY] = "registered",
-	};
+#define HVIS_KVP_RELAY_ATTR(_name) \
+	static struct device_attribute dev_attr_##_name = \
+		__ATTR(_name, 0444, hvis_ic_relay_show, NULL)
 
-	return sysfs_emit(buf, "%s\n", states[kvp->state]);
-}
-
-static int hvis_kvp_fmt_forwarded(struct hvis_kvp *kvp, char *buf)
-{
-	return sysfs_emit(buf, "%llu\n", kvp->forwarded);
-}
-
-static int hvis_kvp_fmt_timeouts(struct hvis_kvp *kvp, char *buf)
-{
-	return sysfs_emit(buf, "%llu\n", kvp->timeouts);
-}
-
-static int hvis_kvp_fmt_no_daemon(struct hvis_kvp *kvp, char *buf)
-{
-	return sysfs_emit(buf, "%llu\n", kvp->no_daemon);
-}
-
-static int hvis_kvp_fmt_truncated(struct hvis_kvp *kvp, char *buf)
-{
-	return sysfs_emit(buf, "%llu\n", kvp->truncated);
-}
-
-#define HVIS_KVP_ATTR(_name)							\
-static ssize_t _name##_show(struct device *dev, struct device_attribute *attr,	\
-			    char *buf)						\
-{										\
-	return hvis_kvp_show(dev, buf, hvis_kvp_fmt_##_name);			\
-}										\
-static DEVICE_ATTR_RO(_name)
-
-HVIS_KVP_ATTR(daemon);		/* none, registering, registered */
-HVIS_KVP_ATTR(forwarded);	/* requests handed to the daemon */
-HVIS_KVP_ATTR(timeouts);	/* ... that it did not answer in time */
-HVIS_KVP_ATTR(no_daemon);	/* requests failed: no daemon registered */
-HVIS_KVP_ATTR(truncated);	/* answers cut to fit the wire */
+HVIS_KVP_RELAY_ATTR(daemon);
+HVIS_KVP_RELAY_ATTR(forwarded);
+HVIS_KVP_RELAY_ATTR(timeouts);
+HVIS_KVP_RELAY_ATTR(no_daemon);
 
 static struct attribute *hvis_kvp_attrs[] = {
 	&dev_attr_daemon.attr,
@@ -657,110 +493,26 @@ static const struct attribute_group hvis_kvp_group = {
 	.attrs = hvis_kvp_attrs,
 };
 
+static const struct attribute_group *hvis_kvp_groups[] = {
+	&hvis_kvp_group,
+	NULL
+};
+
 /* --- the driver --------------------------------------------------------------------- */
 
-static const struct hvis_ic_service hvis_kvp_service = {
-	.name		= "Key-Value Pair Exchange",
-	.msgtype	= HVIS_IC_MSG_KVP,
-	.fw_versions	= hvis_kvp_fw,
-	.nr_fw		= ARRAY_SIZE(hvis_kvp_fw),
-	.msg_versions	= hvis_kvp_msgv,
-	.nr_msg		= ARRAY_SIZE(hvis_kvp_msgv),
-	.min_body	= 2,		/* operation and pool; the rest per operation */
+HVIS_IC_IDS(hvis_kvp_ids, HVIS_IC_KVP_CLASS);
+
+static struct hvis_ic_service hvis_kvp_service = {
+	HVIS_IC_SERVICE("Key-Value Pair Exchange", HVIS_IC_MSG_KVP, hvis_kvp_fw, hvis_kvp_msgv),
+	HVIS_IC_DRIVER("hvis_kvp", hvis_kvp_ids),
+	/* Operation and pool; the rest per operation. */
+	.min_body	= offsetofend(struct hvis_ic_kvp_msg, pool),
 	.max_packet	= 16384,	/* the IP information is 7456 bytes */
-	.handle		= hvis_kvp_handle,
+	.priv_size	= sizeof(struct hvis_kvp),
+	.relay		= &hvis_kvp_relay,
+	.dev_groups	= hvis_kvp_groups,
 };
-
-static int hvis_kvp_probe(struct hvis_device *dev, const struct hvis_device_id *id)
-{
-	struct hvis_ic_daemon *d;
-	struct hvis_kvp *kvp;
-	struct hvis_ic *ic;
-	int ret;
-
-	kvp = kzalloc(sizeof(*kvp), GFP_KERNEL);
-	if (!kvp)
-		return -ENOMEM;
-	INIT_DELAYED_WORK(&kvp->timeout, hvis_kvp_timeout);
-	ret = hvis_ic_probe(dev, &hvis_kvp_service, kvp);
-	if (ret) {
-		kfree(kvp);
-		return ret;
-	}
-	ic = hvis_ic_get(dev);
-	kvp->ic = ic;
-
-	/*
-	 * Under ic->io, so that a daemon quick enough to register at once
-	 * finds kvp->daemon set (its callbacks take ic->io too).
-	 */
-	mutex_lock(&ic->io);
-	d = hvis_ic_daemon_create("hv_kvp", sizeof(struct hvis_kvp_msg), &hvis_kvp_daemon_ops,
-				  kvp);
-	if (!IS_ERR(d))
-		kvp->daemon = d;
-	mutex_unlock(&ic->io);
-	if (IS_ERR(d)) {
-		ret = PTR_ERR(d);
-		goto fail;
-	}
-	ret = device_add_group(&dev->dev, &hvis_kvp_group);
-	if (ret) {
-		hvis_ic_daemon_destroy(d);
-		goto fail;
-	}
-	return 0;
-
-fail:
-	hvis_ic_remove(dev);
-	kfree(kvp);
-	return ret;
-}
-
-static void hvis_kvp_remove(struct hvis_device *dev)
-{
-	struct hvis_ic *ic = hvis_ic_get(dev);
-	struct hvis_kvp *kvp = ic->priv;
-
-	device_remove_group(&dev->dev, &hvis_kvp_group);
-	/* The host gets its answer; nothing is forwarded any more. */
-	mutex_lock(&ic->io);
-	kvp->dying = true;
-	if (kvp->txn != HVIS_KVP_IDLE)
-		hvis_kvp_finish(kvp, HVIS_IC_E_FAIL);
-	mutex_unlock(&ic->io);
-	/* Neither takes ic->io while we hold it: both waits are outside. */
-	cancel_delayed_work_sync(&kvp->timeout);
-	hvis_ic_daemon_destroy(kvp->daemon);
-	hvis_ic_remove(dev);
-	kfree(kvp);
-}
-
-static const struct hvis_device_id hvis_kvp_ids[] = {
-	{ HVIS_IC_KVP_CLASS },
-	{}
-};
-
-static struct hvis_driver hvis_kvp_driver = {
-	.name		= "hvis_kvp",
-	.id_table	= hvis_kvp_ids,
-	.probe		= hvis_kvp_probe,
-	.remove		= hvis_kvp_remove,
-	.driver.dev_groups = hvis_ic_groups,
-};
-
-static int __init hvis_kvp_init(void)
-{
-	return hvis_driver_register(&hvis_kvp_driver);
-}
-
-static void __exit hvis_kvp_exit(void)
-{
-	hvis_driver_unregister(&hvis_kvp_driver);
-}
-
-module_init(hvis_kvp_init);
-module_exit(hvis_kvp_exit);
+module_hvis_driver(hvis_kvp_service);
 
 MODULE_DESCRIPTION("Hyper-V Data Exchange (KVP) integration service (hvis)");
 MODULE_LICENSE("GPL");

@@ -4,7 +4,6 @@
  * No state and no allocation, so the KUnit suites run it directly.
  */
 #include <linux/errno.h>
-#include <linux/export.h>
 #include <linux/string.h>
 
 #include <hvis/ic.h>
@@ -28,7 +27,6 @@ int hvis_ic_check_hdr(const void *buf, u32 len, const char **why)
 	*why = NULL;
 	return m->ic.msgsize;
 }
-EXPORT_SYMBOL_GPL(hvis_ic_check_hdr);
 
 static bool hvis_ic_offered(const struct hvis_ic_version *host, unsigned int n,
 			    struct hvis_ic_version want)
@@ -95,4 +93,3 @@ int hvis_ic_negotiate(void *buf, u32 len, const struct hvis_ic_version *fw_list,
 	m->ic.msgsize = sizeof(*neg) + 2 * sizeof(neg->versions[0]);
 	return 0;
 }
-EXPORT_SYMBOL_GPL(hvis_ic_negotiate);

@@ -7,7 +7,6 @@
 #include <linux/kobject.h>
 #include <linux/module.h>
 #include <linux/reboot.h>
-#include <linux/slab.h>
 
 #include <hvis/ic.h>
 #include <hvis/version.h>
@@ -17,37 +16,44 @@ module_param(hibernate, bool, 0644);
 MODULE_PARM_DESC(hibernate,
 		 "Accept hibernate requests: a uevent EVENT=hibernate for a udev rule to act on (default: kernel has hibernation)");
 
-static const struct hvis_ic_version hvis_sd_fw[] = { { 3, 0 }, { 1, 0 } };
-static const struct hvis_ic_version hvis_sd_msg[] = { { 3, 2 }, { 3, 1 }, { 3, 0 }, { 1, 0 } };
+static const struct hvis_ic_version hvis_shutdown_fw[] = { { 3, 0 }, { 1, 0 } };
+static const struct hvis_ic_version hvis_shutdown_msg[] = {
+	{ 3, 2 }, { 3, 1 }, { 3, 0 }, { 1, 0 }
+};
 
-enum hvis_sd_action { HVIS_SD_NONE, HVIS_SD_POWEROFF, HVIS_SD_REBOOT, HVIS_SD_HIBERNATE };
+enum hvis_shutdown_action {
+	HVIS_SHUTDOWN_NONE,
+	HVIS_SHUTDOWN_POWEROFF,
+	HVIS_SHUTDOWN_REBOOT,
+	HVIS_SHUTDOWN_HIBERNATE,
+};
 
-struct hvis_sd {
-	enum hvis_sd_action action;	/* what the last accepted request asked for */
+struct hvis_shutdown {
+	enum hvis_shutdown_action action;	/* what the last accepted request asked for */
 	bool force;
 };
 
-static u32 hvis_sd_handle(struct hvis_ic *ic, void *body, u32 len)
+static u32 hvis_shutdown_handle(struct hvis_ic *ic, void *body, u32 len)
 {
 	struct hvis_ic_shutdown *req = body;
-	struct hvis_sd *sd = ic->priv;
+	struct hvis_shutdown *sd = ic->priv;
 	u32 flags = req->flags;
 
-	sd->action = HVIS_SD_NONE;
+	sd->action = HVIS_SHUTDOWN_NONE;
 	sd->force = flags & HVIS_IC_SHUTDOWN_FORCE;
 	switch (flags & ~HVIS_IC_SHUTDOWN_FORCE) {
 	case 0:
-		sd->action = HVIS_SD_POWEROFF;
+		sd->action = HVIS_SHUTDOWN_POWEROFF;
 		break;
 	case HVIS_IC_SHUTDOWN_RESTART:
-		sd->action = HVIS_SD_REBOOT;
+		sd->action = HVIS_SHUTDOWN_REBOOT;
 		break;
 	case HVIS_IC_SHUTDOWN_HIBERNATE:
 		if (!READ_ONCE(hibernate)) {
 			hvis_ic_error(ic, "hibernate request refused: hibernation is off");
 			return HVIS_IC_E_FAIL;
 		}
-		sd->action = HVIS_SD_HIBERNATE;
+		sd->action = HVIS_SHUTDOWN_HIBERNATE;
 		break;
 	default:
 		hvis_ic_error(ic, "request with flags %#x refused", flags);
@@ -56,91 +62,43 @@ static u32 hvis_sd_handle(struct hvis_ic *ic, void *body, u32 len)
 	return HVIS_IC_S_OK;
 }
 
-static void hvis_sd_answered(struct hvis_ic *ic, u32 status)
+static void hvis_shutdown_answered(struct hvis_ic *ic, u32 status)
 {
-	struct hvis_sd *sd = ic->priv;
+	struct hvis_shutdown *sd = ic->priv;
 	struct device *dev = &ic->dev->dev;
 
-	switch (status == HVIS_IC_S_OK ? sd->action : HVIS_SD_NONE) {
-	case HVIS_SD_POWEROFF:
+	switch (status == HVIS_IC_S_OK ? sd->action : HVIS_SHUTDOWN_NONE) {
+	case HVIS_SHUTDOWN_POWEROFF:
 		dev_notice(dev, "the host asked for a poweroff%s\n", sd->force ? " (forced)" : "");
 		/* Forced: power off even if the userspace poweroff cannot run. */
 		orderly_poweroff(sd->force);
 		break;
-	case HVIS_SD_REBOOT:
+	case HVIS_SHUTDOWN_REBOOT:
 		dev_notice(dev, "the host asked for a reboot%s\n", sd->force ? " (forced)" : "");
 		orderly_reboot();
 		break;
-	case HVIS_SD_HIBERNATE:
+	case HVIS_SHUTDOWN_HIBERNATE:
 		dev_notice(dev, "the host asked for a hibernation: uevent sent\n");
 		/* What a udev rule matches to start it, as with the in-tree driver. */
 		kobject_uevent_env(&dev->kobj, KOBJ_CHANGE, (char *[]){ "EVENT=hibernate", NULL });
 		break;
-	case HVIS_SD_NONE:
+	case HVIS_SHUTDOWN_NONE:
 		break;
 	}
 }
 
-static const struct hvis_ic_service hvis_sd_service = {
-	.name		= "Shutdown",
-	.msgtype	= HVIS_IC_MSG_SHUTDOWN,
-	.fw_versions	= hvis_sd_fw,
-	.nr_fw		= ARRAY_SIZE(hvis_sd_fw),
-	.msg_versions	= hvis_sd_msg,
-	.nr_msg		= ARRAY_SIZE(hvis_sd_msg),
+HVIS_IC_IDS(hvis_shutdown_ids, HVIS_IC_SHUTDOWN_CLASS);
+
+static struct hvis_ic_service hvis_shutdown_service = {
+	HVIS_IC_SERVICE("Shutdown", HVIS_IC_MSG_SHUTDOWN, hvis_shutdown_fw, hvis_shutdown_msg),
+	HVIS_IC_DRIVER("hvis_shutdown", hvis_shutdown_ids),
 	.min_body	= sizeof(struct hvis_ic_shutdown),
 	.max_packet	= 4096,
-	.handle		= hvis_sd_handle,
-	.answered	= hvis_sd_answered,
+	.priv_size	= sizeof(struct hvis_shutdown),
+	.handle		= hvis_shutdown_handle,
+	.answered	= hvis_shutdown_answered,
 };
-
-static int hvis_sd_probe(struct hvis_device *dev, const struct hvis_device_id *id)
-{
-	struct hvis_sd *sd;
-	int ret;
-
-	sd = kzalloc(sizeof(*sd), GFP_KERNEL);
-	if (!sd)
-		return -ENOMEM;
-	ret = hvis_ic_probe(dev, &hvis_sd_service, sd);
-	if (ret)
-		kfree(sd);
-	return ret;
-}
-
-static void hvis_sd_remove(struct hvis_device *dev)
-{
-	struct hvis_sd *sd = hvis_ic_get(dev)->priv;
-
-	hvis_ic_remove(dev);
-	kfree(sd);
-}
-
-static const struct hvis_device_id hvis_sd_ids[] = {
-	{ HVIS_IC_SHUTDOWN_CLASS },
-	{}
-};
-
-static struct hvis_driver hvis_sd_driver = {
-	.name		= "hvis_shutdown",
-	.id_table	= hvis_sd_ids,
-	.probe		= hvis_sd_probe,
-	.remove		= hvis_sd_remove,
-	.driver.dev_groups = hvis_ic_groups,
-};
-
-static int __init hvis_sd_init(void)
-{
-	return hvis_driver_register(&hvis_sd_driver);
-}
-
-static void __exit hvis_sd_exit(void)
-{
-	hvis_driver_unregister(&hvis_sd_driver);
-}
-
-module_init(hvis_sd_init);
-module_exit(hvis_sd_exit);
+module_hvis_driver(hvis_shutdown_service);
 
 MODULE_DESCRIPTION("Hyper-V Shutdown integration service (hvis)");
 MODULE_LICENSE("GPL");

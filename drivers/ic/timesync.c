@@ -13,7 +13,6 @@
  */
 #include <linux/module.h>
 #include <linux/ptp_clock_kernel.h>
-#include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/timekeeping.h>
 
@@ -35,15 +34,15 @@ module_param(sample_max_age_s, uint, 0644);
 MODULE_PARM_DESC(sample_max_age_s,
 		 "Refuse host time older than this many seconds, and stop the PTP clock when the last sample is older (default 600)");
 
-static const struct hvis_ic_version hvis_ts_fw[] = { { 3, 0 }, { 1, 0 } };
-static const struct hvis_ic_version hvis_ts_msg[] = { { 4, 0 }, { 3, 0 }, { 1, 0 } };
+static const struct hvis_ic_version hvis_timesync_fw[] = { { 3, 0 }, { 1, 0 } };
+static const struct hvis_ic_version hvis_timesync_msg[] = { { 4, 0 }, { 3, 0 }, { 1, 0 } };
 
 /* Host time as 100 ns units since 1970, and as nanoseconds, must fit in s64. */
-#define HVIS_TS_MAX_UNIX_100NS	(S64_MAX / 100)
+#define HVIS_TIMESYNC_MAX_UNIX_100NS	(S64_MAX / 100)
 
-#define HVIS_TS_100NS_PER_SEC	10000000ULL
+#define HVIS_TIMESYNC_100NS_PER_SEC	10000000ULL
 
-struct hvis_ts {
+struct hvis_timesync {
 	struct ptp_clock_info info;
 	struct ptp_clock *ptp;
 	spinlock_t lock;		/* the sample */
@@ -53,71 +52,71 @@ struct hvis_ts {
 };
 
 /* Host time at reference count @now, or -ESTALE. Under ts->lock. */
-static int hvis_ts_now(struct hvis_ts *ts, u64 now, struct timespec64 *t)
+static int hvis_timesync_now(struct hvis_timesync *ts, u64 now, struct timespec64 *t)
 {
 	u64 age = now - ts->ref;
 
 	if (!ts->have_sample || now < ts->ref ||
-	    age > (u64)READ_ONCE(sample_max_age_s) * HVIS_TS_100NS_PER_SEC)
+	    age > (u64)READ_ONCE(sample_max_age_s) * HVIS_TIMESYNC_100NS_PER_SEC)
 		return -ESTALE;
 	*t = ns_to_timespec64((s64)(ts->unix_100ns + age) * 100);
 	return 0;
 }
 
-static int hvis_ts_ptp_gettime(struct ptp_clock_info *info, struct timespec64 *t)
+static int hvis_timesync_ptp_gettime(struct ptp_clock_info *info, struct timespec64 *t)
 {
-	struct hvis_ts *ts = container_of(info, struct hvis_ts, info);
+	struct hvis_timesync *ts = container_of(info, struct hvis_timesync, info);
 	unsigned long flags;
 	int ret;
 
 	spin_lock_irqsave(&ts->lock, flags);
-	ret = hvis_ts_now(ts, hvis_ref_counter(), t);
+	ret = hvis_timesync_now(ts, hvis_ref_counter(), t);
 	spin_unlock_irqrestore(&ts->lock, flags);
 	return ret;
 }
 
 /* The host's clock is read-only to the guest. */
-static int hvis_ts_ptp_settime(struct ptp_clock_info *info, const struct timespec64 *t)
+static int hvis_timesync_ptp_settime(struct ptp_clock_info *info, const struct timespec64 *t)
 {
 	return -EOPNOTSUPP;
 }
 
-static int hvis_ts_ptp_adjfine(struct ptp_clock_info *info, long scaled_ppm)
+static int hvis_timesync_ptp_adjfine(struct ptp_clock_info *info, long scaled_ppm)
 {
 	return -EOPNOTSUPP;
 }
 
-static int hvis_ts_ptp_adjtime(struct ptp_clock_info *info, s64 delta)
+static int hvis_timesync_ptp_adjtime(struct ptp_clock_info *info, s64 delta)
 {
 	return -EOPNOTSUPP;
 }
 
-static int hvis_ts_ptp_enable(struct ptp_clock_info *info, struct ptp_clock_request *rq,
-			      int on)
+static int hvis_timesync_ptp_enable(struct ptp_clock_info *info,
+				    struct ptp_clock_request *rq, int on)
 {
 	return -EOPNOTSUPP;
 }
 
-static const struct ptp_clock_info hvis_ts_ptp_info = {
+static const struct ptp_clock_info hvis_timesync_ptp_info = {
 	.owner		= THIS_MODULE,
 	.name		= "hyperv",	/* udev links /dev/ptp_hyperv to this name */
-	.gettime64	= hvis_ts_ptp_gettime,
-	.settime64	= hvis_ts_ptp_settime,
-	.adjfine	= hvis_ts_ptp_adjfine,
-	.adjtime	= hvis_ts_ptp_adjtime,
-	.enable		= hvis_ts_ptp_enable,
+	.gettime64	= hvis_timesync_ptp_gettime,
+	.settime64	= hvis_timesync_ptp_settime,
+	.adjfine	= hvis_timesync_ptp_adjfine,
+	.adjtime	= hvis_timesync_ptp_adjtime,
+	.enable		= hvis_timesync_ptp_enable,
 };
 
-static void hvis_ts_set_clock(struct hvis_ic *ic, const char *why)
+static void hvis_timesync_set_clock(struct hvis_ic *ic, const char *why)
 {
-	struct hvis_ts *ts = ic->priv;
+	struct hvis_timesync *ts = ic->priv;
 	struct timespec64 host, before;
 	unsigned long flags;
 	int ret;
 
 	ktime_get_real_ts64(&before);
 	spin_lock_irqsave(&ts->lock, flags);
-	ret = hvis_ts_now(ts, hvis_ref_counter(), &host);
+	ret = hvis_timesync_now(ts, hvis_ref_counter(), &host);
 	spin_unlock_irqrestore(&ts->lock, flags);
 	if (!ret)
 		ret = do_settimeofday64(&host);
@@ -129,9 +128,9 @@ static void hvis_ts_set_clock(struct hvis_ic *ic, const char *why)
 		 div_s64(timespec64_to_ns(&host) - timespec64_to_ns(&before), NSEC_PER_MSEC));
 }
 
-static u32 hvis_ts_handle(struct hvis_ic *ic, void *body, u32 len)
+static u32 hvis_timesync_handle(struct hvis_ic *ic, void *body, u32 len)
 {
-	struct hvis_ts *ts = ic->priv;
+	struct hvis_timesync *ts = ic->priv;
 	u64 parent, now, stamp, unix_100ns, max_age;
 	unsigned long irqflags;
 	u8 flags;
@@ -159,9 +158,9 @@ static u32 hvis_ts_handle(struct hvis_ic *ic, void *body, u32 len)
 	if (!(flags & (HVIS_IC_TIMESYNC_SYNC | HVIS_IC_TIMESYNC_SAMPLE)))
 		return HVIS_IC_S_OK;	/* a probe */
 
-	max_age = (u64)READ_ONCE(sample_max_age_s) * HVIS_TS_100NS_PER_SEC;
+	max_age = (u64)READ_ONCE(sample_max_age_s) * HVIS_TIMESYNC_100NS_PER_SEC;
 	if (parent < HVIS_IC_EPOCH_DELTA ||
-	    parent - HVIS_IC_EPOCH_DELTA > HVIS_TS_MAX_UNIX_100NS - max_age) {
+	    parent - HVIS_IC_EPOCH_DELTA > HVIS_TIMESYNC_MAX_UNIX_100NS - max_age) {
 		hvis_ic_error(ic, "host time %llu out of range: refused", parent);
 		return HVIS_IC_E_FAIL;
 	}
@@ -172,7 +171,7 @@ static u32 hvis_ts_handle(struct hvis_ic *ic, void *body, u32 len)
 	}
 	if (now - stamp > max_age) {
 		hvis_ic_error(ic, "stale time (%llu s old) refused",
-			      div_u64(now - stamp, HVIS_TS_100NS_PER_SEC));
+			      div_u64(now - stamp, HVIS_TIMESYNC_100NS_PER_SEC));
 		return HVIS_IC_E_FAIL;
 	}
 	unix_100ns = parent - HVIS_IC_EPOCH_DELTA;
@@ -185,92 +184,57 @@ static u32 hvis_ts_handle(struct hvis_ic *ic, void *body, u32 len)
 
 	if (flags & HVIS_IC_TIMESYNC_SYNC) {
 		if (READ_ONCE(apply_sync))
-			hvis_ts_set_clock(ic, "host SYNC");
+			hvis_timesync_set_clock(ic, "host SYNC");
 		return HVIS_IC_S_OK;
 	}
 	if (READ_ONCE(implicit_sync_ms)) {
 		off_ms = div_s64((s64)(unix_100ns + (now - stamp)) * 100 - ktime_get_real_ns(),
 				 NSEC_PER_MSEC);
 		if (abs(off_ms) > READ_ONCE(implicit_sync_ms))
-			hvis_ts_set_clock(ic, "host SAMPLE far off (implicit_sync_ms)");
+			hvis_timesync_set_clock(ic, "host SAMPLE far off (implicit_sync_ms)");
 	}
 	return HVIS_IC_S_OK;
 }
 
-static const struct hvis_ic_service hvis_ts_service = {
-	.name		= "Time Synchronization",
-	.msgtype	= HVIS_IC_MSG_TIMESYNC,
-	.fw_versions	= hvis_ts_fw,
-	.nr_fw		= ARRAY_SIZE(hvis_ts_fw),
-	.msg_versions	= hvis_ts_msg,
-	.nr_msg		= ARRAY_SIZE(hvis_ts_msg),
-	/* The 4.0 form is the shorter one; the handler checks the older. */
-	.min_body	= sizeof(struct hvis_ic_timesync_ref),
-	.max_packet	= 4096,
-	.handle		= hvis_ts_handle,
-};
-
-static int hvis_ts_probe(struct hvis_device *dev, const struct hvis_device_id *id)
+static int hvis_timesync_init(struct hvis_ic *ic)
 {
-	struct hvis_ts *ts;
-	int ret;
+	struct hvis_timesync *ts = ic->priv;
 
-	ts = kzalloc(sizeof(*ts), GFP_KERNEL);
-	if (!ts)
-		return -ENOMEM;
 	spin_lock_init(&ts->lock);
-	ts->info = hvis_ts_ptp_info;
-	ts->ptp = ptp_clock_register(&ts->info, &dev->dev);
+	ts->info = hvis_timesync_ptp_info;
+	ts->ptp = ptp_clock_register(&ts->info, &ic->dev->dev);
 	if (IS_ERR_OR_NULL(ts->ptp)) {
 		/* Setting the clock works without; only chrony's source is missing. */
-		dev_warn(&dev->dev, "no PTP clock (%ld): samples are not exported\n",
+		dev_warn(&ic->dev->dev, "no PTP clock (%ld): samples are not exported\n",
 			 PTR_ERR(ts->ptp));
 		ts->ptp = NULL;
 	}
-	ret = hvis_ic_probe(dev, &hvis_ts_service, ts);
-	if (ret) {
-		if (ts->ptp)
-			ptp_clock_unregister(ts->ptp);
-		kfree(ts);
-	}
-	return ret;
+	return 0;
 }
 
-static void hvis_ts_remove(struct hvis_device *dev)
+static void hvis_timesync_exit(struct hvis_ic *ic)
 {
-	struct hvis_ts *ts = hvis_ic_get(dev)->priv;
+	struct hvis_timesync *ts = ic->priv;
 
-	hvis_ic_remove(dev);
 	if (ts->ptp)
 		ptp_clock_unregister(ts->ptp);
-	kfree(ts);
 }
 
-static const struct hvis_device_id hvis_ts_ids[] = {
-	{ HVIS_IC_TIMESYNC_CLASS },
-	{}
+HVIS_IC_IDS(hvis_timesync_ids, HVIS_IC_TIMESYNC_CLASS);
+
+static struct hvis_ic_service hvis_timesync_service = {
+	HVIS_IC_SERVICE("Time Synchronization", HVIS_IC_MSG_TIMESYNC, hvis_timesync_fw,
+			hvis_timesync_msg),
+	HVIS_IC_DRIVER("hvis_timesync", hvis_timesync_ids),
+	/* The 4.0 form is the shorter one; the handler checks the older. */
+	.min_body	= sizeof(struct hvis_ic_timesync_ref),
+	.max_packet	= 4096,
+	.priv_size	= sizeof(struct hvis_timesync),
+	.init		= hvis_timesync_init,
+	.exit		= hvis_timesync_exit,
+	.handle		= hvis_timesync_handle,
 };
-
-static struct hvis_driver hvis_ts_driver = {
-	.name		= "hvis_timesync",
-	.id_table	= hvis_ts_ids,
-	.probe		= hvis_ts_probe,
-	.remove		= hvis_ts_remove,
-	.driver.dev_groups = hvis_ic_groups,
-};
-
-static int __init hvis_ts_init(void)
-{
-	return hvis_driver_register(&hvis_ts_driver);
-}
-
-static void __exit hvis_ts_exit(void)
-{
-	hvis_driver_unregister(&hvis_ts_driver);
-}
-
-module_init(hvis_ts_init);
-module_exit(hvis_ts_exit);
+module_hvis_driver(hvis_timesync_service);
 
 MODULE_DESCRIPTION("Hyper-V Time Synchronization integration service (hvis)");
 MODULE_LICENSE("GPL");

@@ -4,23 +4,101 @@
  * (heartbeat, shutdown, timesync, ...) writes, and what it gets for free.
  *
  * A service describes itself once: its message type, the framework and
- * message versions it speaks (best first), the smallest body it can use and
- * a handler.  The framework opens the channel, reads every packet, checks
+ * message versions it speaks (best first), the smallest body it can use, the
+ * size of its private state and a handler.  The framework registers the
+ * driver, allocates the state, opens the channel, reads every packet, checks
  * the pipe and IC headers against the packet's length, answers NEGOTIATE,
  * refuses what the service does not know, calls the handler with a body of
  * at least the declared size and sends the answer back.  It also keeps the
  * counters shown under the device's ic/ directory in sysfs.
+ *
+ * A service whose answers come from a userspace daemon (KVP, VSS, file copy)
+ * gives a relay instead of a handler: see struct hvis_ic_relay_ops.
  */
 #ifndef _HVIS_IC_H
 #define _HVIS_IC_H
 
+#include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/types.h>
+#include <linux/workqueue.h>
 
 #include <hvis/ic_wire.h>
 #include <hvis/vmbus.h>
 
+struct attribute_group;
 struct hvis_ic;
+struct hvis_ic_daemon;
+
+/*
+ * One host request on its way to the daemon, filled in by the service's
+ * request(): the message the daemon reads (copied when queued), how long it
+ * may take to answer (preset from the relay's timeout_ms; 0 counts as 1),
+ * and the request's name for the log.
+ */
+struct hvis_ic_relay_req {
+	const void *msg;
+	size_t len;
+	unsigned int timeout_ms;
+	const char *what;
+};
+
+/*
+ * A service whose answers come from a daemon, through /dev/vmbus/<devname>.
+ * The relay in the framework owns the device, the daemon's state, the
+ * deadline and every rule of the exchange (README, "The daemon relay"); the
+ * service only translates.  All callbacks run under ic->io.
+ */
+struct hvis_ic_relay_ops {
+	const char *devname;
+	size_t write_size;		/* every write() of the daemon: exactly this */
+	unsigned int *timeout_ms;	/* the module's daemon_timeout_ms */
+	/*
+	 * The first write of a daemon: its registration, @buf of write_size
+	 * bytes.  Returns a negative errno to refuse it (the write fails so),
+	 * 0 if the daemon is ready at once (a legacy protocol), or the length of
+	 * the answer at *@answer: the daemon is ready once it has read that.
+	 */
+	int (*reg)(struct hvis_ic *ic, const void *buf, const void **answer);
+	/*
+	 * A host request of @len body bytes: either a status to answer at once
+	 * (@body may be rewritten), or HVIS_IC_PENDING with @req filled in to
+	 * forward it.  Without a registered daemon a forwarded request fails.
+	 */
+	u32 (*request)(struct hvis_ic *ic, void *body, u32 len, struct hvis_ic_relay_req *req);
+	/* The daemon's answer @buf (write_size bytes) into @body: the host's status. */
+	u32 (*answer)(struct hvis_ic *ic, void *body, const void *buf);
+	/* Optional: the daemon has closed the device (or died). */
+	void (*gone)(struct hvis_ic *ic);
+};
+
+enum hvis_ic_daemon_state {
+	HVIS_IC_DAEMON_NONE,		/* no daemon, or it has not registered */
+	HVIS_IC_DAEMON_REGISTERING,	/* registered; the answer awaits its read() */
+	HVIS_IC_DAEMON_READY,
+};
+
+enum hvis_ic_relay_txn {
+	HVIS_IC_RELAY_IDLE,
+	HVIS_IC_RELAY_QUEUED,		/* the request awaits the daemon's read() */
+	HVIS_IC_RELAY_WITH_DAEMON,	/* read: its answer is due */
+};
+
+/* The relay's state, in struct hvis_ic.  Under ic->io but for the work. */
+struct hvis_ic_relay {
+	struct hvis_ic_daemon *daemon;
+	struct delayed_work timeout;
+	bool going;			/* being removed: nothing is forwarded */
+	bool told;			/* the log said there is no daemon */
+	enum hvis_ic_daemon_state state;
+	enum hvis_ic_relay_txn txn;
+	u64 tag;			/* of the message queued last */
+	unsigned int owed;		/* answers to requests that failed meanwhile */
+	unsigned int timeout_ms;	/* of the request in flight ... */
+	unsigned long deadline;		/* ... due then (jiffies) */
+	const char *what;
+	u64 forwarded, answered, timeouts, no_daemon, late;
+};
 
 struct hvis_ic_service {
 	const char *name;			/* as the host calls it */
@@ -31,18 +109,26 @@ struct hvis_ic_service {
 	unsigned int nr_msg;
 	u32 min_body;			/* shorter messages are refused */
 	u32 max_packet;			/* larger packets are dropped */
+	size_t priv_size;		/* ic->priv: zeroed, freed by the framework */
+	/* Optional: before the channel opens (an error fails the probe) ... */
+	int (*init)(struct hvis_ic *ic);
+	/* ... and after it has closed. */
+	void (*exit)(struct hvis_ic *ic);
 	/*
 	 * One message of this service, after a successful negotiation.  @body
 	 * may be rewritten in place: the whole packet goes back as the answer.
 	 * @len is the body length the host declared, at least min_body.
-	 * Returns the status of the answer (HVIS_IC_S_OK, HVIS_IC_E_FAIL...),
-	 * or HVIS_IC_PENDING to answer later with hvis_ic_complete() (a
-	 * daemon's turn): until then no further message is read.  Runs in
-	 * process context under ic->io, one message at a time.
+	 * Returns the status of the answer (HVIS_IC_S_OK, HVIS_IC_E_FAIL...).
+	 * Runs in process context under ic->io, one message at a time.
+	 * Services with a relay have none.
 	 */
 	u32 (*handle)(struct hvis_ic *ic, void *body, u32 len);
 	/* Optional: after the answer is on its way (act only then). */
 	void (*answered)(struct hvis_ic *ic, u32 status);
+	const struct hvis_ic_relay_ops *relay;
+	const struct attribute_group **dev_groups;	/* besides ic/ */
+	/* .name and .id_table; hvis_ic_register() fills in the rest. */
+	struct hvis_driver driver;
 };
 
 /* One service instance: a bound device. */
@@ -57,31 +143,40 @@ struct hvis_ic {
 	u64 messages;				/* service messages answered */
 	u64 errors;
 	char last_error[96];
-	struct mutex io;			/* the packet, the transaction */
+	struct mutex io;			/* the packet, the transaction, the relay */
 	u8 *buf;				/* one packet */
 	bool pending;				/* buf awaits hvis_ic_complete() */
 	u32 pending_len;
 	u64 pending_trans_id;
 	struct work_struct resume;		/* reads on after a completion */
+	struct hvis_ic_relay relay;
 };
 
-/* Not a status the host ever sees: handle() will answer later. */
+/* Not a status the host ever sees: the relay will answer later. */
 #define HVIS_IC_PENDING		0xffffffffU
 
-int hvis_ic_probe(struct hvis_device *dev, const struct hvis_ic_service *svc, void *priv);
-void hvis_ic_remove(struct hvis_device *dev);
-struct hvis_ic *hvis_ic_get(struct hvis_device *dev);
+int __hvis_ic_register(struct hvis_ic_service *svc, struct module *owner);
+void hvis_ic_unregister(struct hvis_ic_service *svc);
+#define hvis_ic_register(svc)	__hvis_ic_register(svc, THIS_MODULE)
 
 /*
- * A pending transaction (handle() returned HVIS_IC_PENDING), with ic->io
- * held: hvis_ic_pending_body() is its body to fill in (NULL if none is
- * pending); hvis_ic_complete() sends the answer with @status and reads on.
- * Returns false if nothing was pending (answered already, or never asked).
- * A service stops everything that completes before it calls
- * hvis_ic_remove().
+ * In a struct hvis_ic_service: what the host calls it, its message type and
+ * its version lists (best first).
  */
-void *hvis_ic_pending_body(struct hvis_ic *ic);
-bool hvis_ic_complete(struct hvis_ic *ic, u32 status);
+#define HVIS_IC_SERVICE(_name, _msgtype, _fw, _msg)				\
+	.name = (_name), .msgtype = (_msgtype),					\
+	.fw_versions = (_fw), .nr_fw = ARRAY_SIZE(_fw),				\
+	.msg_versions = (_msg), .nr_msg = ARRAY_SIZE(_msg)
+
+/* The device ids of a service: the one channel class it binds. */
+#define HVIS_IC_IDS(_ids, _class)						\
+	static const struct hvis_device_id _ids[] = { { _class }, {} }
+
+/* ... and, in its struct hvis_ic_service, its driver: the module's name and those ids. */
+#define HVIS_IC_DRIVER(_name, _ids)	.driver = { .name = (_name), .id_table = (_ids) }
+
+/* A module that is one service: loading registers it, unloading removes it. */
+#define module_hvis_driver(__svc) module_driver(__svc, hvis_ic_register, hvis_ic_unregister)
 
 /* Count an error and remember it; logged, ratelimited. */
 __printf(2, 3) void hvis_ic_error(struct hvis_ic *ic, const char *fmt, ...);
@@ -92,8 +187,12 @@ static inline bool hvis_ic_msg_at_least(const struct hvis_ic *ic, u16 major, u16
 	return ic->msg.major > major || (ic->msg.major == major && ic->msg.minor >= minor);
 }
 
-/* ic/ in sysfs: set as the .driver.dev_groups of a service's driver. */
-extern const struct attribute_group *hvis_ic_groups[];
+/*
+ * The relay's daemon state and counters as sysfs shows them in ic/, for a
+ * service that shows them elsewhere too (kvp/): the attribute's name is
+ * one of daemon, forwarded, answered, timeouts, no_daemon, late.
+ */
+ssize_t hvis_ic_relay_show(struct device *dev, struct device_attribute *attr, char *buf);
 
 /*
  * Pure helpers, also run by the KUnit suites.

@@ -45,17 +45,8 @@ enum hvis_ic_msgtype {
 #define HVIS_IC_FLAG_REQUEST		BIT(1)
 #define HVIS_IC_FLAG_RESPONSE		BIT(2)
 
-/* Status codes (HRESULT style). */
-#define HVIS_IC_S_OK			0x00000000
-#define HVIS_IC_E_FAIL			0x80004005
-#define HVIS_IC_S_CONT			0x80070103
-#define HVIS_IC_ERROR_NOT_SUPPORTED	0x80070032
-#define HVIS_IC_ERROR_MACHINE_LOCKED	0x800704f7
-#define HVIS_IC_ERROR_DEVICE_NOT_CONNECTED 0x8007048f
-#define HVIS_IC_E_INVALIDARG		0x80070057
-#define HVIS_IC_GUID_NOTFOUND		0x80041002
-#define HVIS_IC_ERROR_ALREADY_EXISTS	0x80070050
-#define HVIS_IC_ERROR_DISK_FULL		0x80070070
+/* Status codes (HRESULT style): one definition, shared with the daemons. */
+#include <uapi/hvis/ic_status.h>
 
 struct hvis_icmsg_hdr {
 	struct hvis_ic_version framework;

@@ -8,32 +8,40 @@
  *   kvp_abuse all     the whole sequence
  *   kvp_abuse hold    register, block in read(); report what the fd does
  *                     once the device is destroyed under it
+ *   kvp_abuse late    answers after the deadline, one of them to a request
+ *                     whose read stalled (userfaultfd) until the host had
+ *                     sent the next: counted late, never the next's answer
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/userfaultfd.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <hvis/hv_daemon.h>
 #include <hvis/hvsim.h>
+#include <hvis/ic_status.h>
 
 #define DEV "/dev/vmbus/hv_kvp"
 #define INST "242ff919-07db-4180-9c2e-b86cb68c8c55"
 #define SYSDEV "/sys/bus/vmbus/devices/" INST
 
-#define S_OK 0u
-#define E_FAIL 0x80004005u
-#define S_CONT 0x80070103u
+#define S_OK HVIS_IC_S_OK
+#define E_FAIL HVIS_IC_E_FAIL
+#define S_CONT HVIS_IC_S_CONT
 
 static int checks;
 
@@ -310,12 +318,13 @@ static int dopen_register(int op)
 	return fd;
 }
 
+/* @attr is kvp/NAME or ic/NAME; a bare NAME is kvp/NAME. */
 static void sysfs_is(const char *attr, const char *want)
 {
 	char path[256], buf[64] = "";
 	FILE *f;
 
-	snprintf(path, sizeof(path), SYSDEV "/kvp/%s", attr);
+	snprintf(path, sizeof(path), SYSDEV "/%s%s", strchr(attr, '/') ? "" : "kvp/", attr);
 	f = fopen(path, "r");
 	if (f) {
 		if (!fgets(buf, sizeof(buf), f))
@@ -323,7 +332,7 @@ static void sysfs_is(const char *attr, const char *want)
 		fclose(f);
 	}
 	buf[strcspn(buf, "\n")] = 0;
-	check(!strcmp(buf, want), "kvp/%s is '%s' (want '%s')", attr, buf, want);
+	check(!strcmp(buf, want), "%s is '%s' (want '%s')", attr, buf, want);
 }
 
 static void set_timeout(int ms)
@@ -616,13 +625,15 @@ static int run_all(void)
 	check(st == E_FAIL && took >= 400, "silent daemon: E_FAIL after %ld ms", took);
 	check(read(fd, &dm, sizeof(dm)) < 0 && errno == EAGAIN, "timed-out request was dropped");
 	sysfs_is("timeouts", "1");
-	/* Timeout, read but answered late: refused. */
+	/* Timeout, read but answered late: accepted, dropped, counted. */
 	req_get(1, "Alpha");
 	host_send(2, GETSET_LEN);
 	check(dread(fd, 2000) == 0, "daemon gets the GET");
 	st = host_recv(3000, &took);
 	check(st == E_FAIL, "slow daemon: E_FAIL after %ld ms", took);
-	danswer(fd, 0, EINVAL);
+	danswer(fd, 0, 0);
+	sysfs_is("ic/late", "1");
+	danswer(fd, 0, EINVAL);	/* only one was owed */
 	set_timeout(30000);
 	/* Service goes on. */
 	req_get(1, "Alpha");
@@ -704,6 +715,198 @@ static int run_hold(void)
 	return 0;
 }
 
+/* --- late answers -------------------------------------------------------------- */
+
+static int uffd = -1;
+static uint8_t *stall;		/* a page the reader faults on until we fill it */
+static long page;
+static int late_fd;
+static ssize_t late_n;
+static struct hvis_kvp_msg late_msg;
+
+/* The reader: its read() copies the message out into the unpopulated page. */
+static void *late_reader(void *arg)
+{
+	(void)arg;
+	late_n = read(late_fd, stall, sizeof(dm));
+	if (late_n == sizeof(dm))
+		memcpy(&late_msg, stall, sizeof(late_msg));
+	return NULL;
+}
+
+static int stall_setup(void)
+{
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_register reg;
+
+	uffd = syscall(__NR_userfaultfd, O_CLOEXEC | O_NONBLOCK);
+	if (uffd < 0)
+		return -errno;
+	check(ioctl(uffd, UFFDIO_API, &api) == 0, "userfaultfd API (%s)", strerror(errno));
+	page = sysconf(_SC_PAGESIZE);
+	/* Two pages: the whole message lands in memory nobody has touched. */
+	stall = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	check(stall != MAP_FAILED, "mmap");
+	reg.range.start = (unsigned long)stall;
+	reg.range.len = 2 * page;
+	reg.mode = UFFDIO_REGISTER_MODE_MISSING;
+	check(ioctl(uffd, UFFDIO_REGISTER, &reg) == 0, "userfaultfd register (%s)",
+	      strerror(errno));
+	return 0;
+}
+
+/* Wait for the reader's fault; returns the faulting address. */
+static unsigned long stall_wait(void)
+{
+	struct pollfd pfd = { .fd = uffd, .events = POLLIN };
+	struct uffd_msg m;
+
+	check(poll(&pfd, 1, 3000) == 1, "the reader stalls copying the message out");
+	check(read(uffd, &m, sizeof(m)) == sizeof(m) && m.event == UFFD_EVENT_PAGEFAULT,
+	      "a page fault event");
+	return m.arg.pagefault.address;
+}
+
+/* Let the copy go on: every fault of the reader is filled with zeroes. */
+static void stall_release(unsigned long addr)
+{
+	struct uffdio_zeropage z;
+
+	for (;;) {
+		struct pollfd pfd = { .fd = uffd, .events = POLLIN };
+		struct uffd_msg m;
+
+		z.range.start = addr & ~(page - 1);
+		z.range.len = page;
+		z.mode = 0;
+		check(ioctl(uffd, UFFDIO_ZEROPAGE, &z) == 0 || errno == EEXIST,
+		      "fill the page (%s)", strerror(errno));
+		if (poll(&pfd, 1, 200) != 1)
+			break;
+		check(read(uffd, &m, sizeof(m)) == sizeof(m), "next fault");
+		addr = m.arg.pagefault.address;
+	}
+}
+
+static void late_counter(const char *name, long want)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%ld", want);
+	sysfs_is(name, buf);
+}
+
+static long counter(const char *name)
+{
+	char path[256], buf[32] = "";
+	FILE *f;
+
+	snprintf(path, sizeof(path), SYSDEV "/ic/%s", name);
+	f = fopen(path, "r");
+	check(f && fgets(buf, sizeof(buf), f), "read ic/%s", name);
+	fclose(f);
+	return atol(buf);
+}
+
+/* GET @key, answered by the daemon with @val. */
+static void late_answer_to(const char *key, const char *val)
+{
+	req_get(1, key);
+	host_send(2, GETSET_LEN);
+	check(dread(late_fd, 2000) == 0 && !strcmp((char *)dm.body.get.key, key),
+	      "daemon gets GET %s", key);
+	strcpy((char *)dm.body.get.value, val);
+	danswer(late_fd, 0, 0);
+	check(host_recv(2000, NULL) == S_OK && same16(BODY + V_VAL, val), "host gets %s", val);
+}
+
+static int run_late(void)
+{
+	long late0, timeouts0;
+	unsigned long addr;
+	pthread_t t;
+	uint32_t st;
+	long took;
+	int ret;
+
+	host_attach();
+	host_negotiate();
+	late_fd = dopen_register(HVIS_KVP_OP_REGISTER1);
+	late0 = counter("late");
+	timeouts0 = counter("timeouts");
+	set_timeout(500);
+
+	/* A read, the deadline, the next request, then the late answer. */
+	req_get(1, "A");
+	host_send(2, GETSET_LEN);
+	check(dread(late_fd, 2000) == 0 && !strcmp((char *)dm.body.get.key, "A"),
+	      "daemon reads A");
+	st = host_recv(3000, &took);
+	check(st == E_FAIL && took >= 400, "A: E_FAIL at its deadline (%ld ms)", took);
+	req_get(1, "B");
+	host_send(2, GETSET_LEN);
+	memset(&dm, 0, sizeof(dm));
+	strcpy((char *)dm.body.get.value, "answer-to-A");
+	danswer(late_fd, 0, 0);
+	check(dread(late_fd, 2000) == 0 && !strcmp((char *)dm.body.get.key, "B"),
+	      "daemon reads B after answering A late");
+	strcpy((char *)dm.body.get.value, "answer-to-B");
+	danswer(late_fd, 0, 0);
+	check(host_recv(2000, NULL) == S_OK && same16(BODY + V_VAL, "answer-to-B"),
+	      "B gets its own answer");
+	late_counter("ic/late", late0 + 1);
+	late_counter("ic/timeouts", timeouts0 + 1);
+
+	/*
+	 * The read of A stalls while it copies A out, past A's deadline and
+	 * until B is queued: the read ends after B was sent.  Its answer is
+	 * A's, late; B is read and answered on its own.
+	 */
+	ret = stall_setup();
+	if (ret) {
+		printf("# no userfaultfd (%s): the stalled read is not forced here\n",
+		       strerror(-ret));
+		printf("# %d checks passed\n", checks);
+		return 0;
+	}
+	req_get(1, "A");
+	host_send(2, GETSET_LEN);
+	check(pthread_create(&t, NULL, late_reader, NULL) == 0, "reader thread");
+	addr = stall_wait();
+	st = host_recv(3000, &took);
+	check(st == E_FAIL && took >= 400, "stalled A: E_FAIL at its deadline (%ld ms)", took);
+	set_timeout(30000);
+	req_get(1, "B");
+	host_send(2, GETSET_LEN);
+	{
+		struct pollfd pfd = { .fd = late_fd, .events = POLLIN };
+
+		check(poll(&pfd, 1, 2000) == 1, "B is queued while A's read still stalls");
+	}
+	stall_release(addr);
+	check(pthread_join(t, NULL) == 0 && late_n == sizeof(dm) &&
+	      !strcmp((char *)late_msg.body.get.key, "A"), "the stalled read returns A");
+	memcpy(&dm, &late_msg, sizeof(dm));
+	strcpy((char *)dm.body.get.value, "answer-to-A");
+	danswer(late_fd, 0, 0);
+	{
+		struct pollfd pfd = { .fd = rawfd, .events = POLLIN };
+
+		check(poll(&pfd, 1, 300) == 0, "A's late answer does not answer B");
+	}
+	late_counter("ic/late", late0 + 2);
+	check(dread(late_fd, 2000) == 0 && !strcmp((char *)dm.body.get.key, "B"), "daemon reads B");
+	strcpy((char *)dm.body.get.value, "answer-to-B");
+	danswer(late_fd, 0, 0);
+	check(host_recv(2000, NULL) == S_OK && same16(BODY + V_VAL, "answer-to-B"),
+	      "B gets its own answer, not A's");
+	late_answer_to("C", "answer-to-C");
+	late_counter("ic/late", late0 + 2);
+	close(late_fd);
+	printf("# %d checks passed\n", checks);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -711,6 +914,8 @@ int main(int argc, char **argv)
 		return run_all();
 	if (argc > 1 && !strcmp(argv[1], "hold"))
 		return run_hold();
-	fprintf(stderr, "usage: kvptest all|hold\n");
+	if (argc > 1 && !strcmp(argv[1], "late"))
+		return run_late();
+	fprintf(stderr, "usage: kvp_abuse all|hold|late\n");
 	return 2;
 }

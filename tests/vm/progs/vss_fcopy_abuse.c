@@ -20,8 +20,9 @@
 
 #include <hvis/hv_daemon.h>
 #include <hvis/hvsim.h>
+#include <hvis/ic_status.h>
 
-#define E_FAIL 0x80004005u
+#define E_FAIL HVIS_IC_E_FAIL
 
 static int failures;
 

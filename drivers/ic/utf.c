@@ -14,12 +14,23 @@
  * string that does not fit fails (or is cut at a whole character, where
  * the caller asks for that) instead of losing its terminator.
  */
+#ifdef __KERNEL__
 #include <linux/errno.h>
 #include <linux/export.h>
 #include <linux/string.h>
 #include <linux/types.h>
+#else
+/* The tools compile this file too (hvis/utf.h): the same code, tested there. */
+#include <errno.h>
+#include <string.h>
+#include <linux/types.h>
 
-#include <hvis/ic_daemon.h>
+typedef __u8 u8;
+typedef __u32 u32;
+#define EXPORT_SYMBOL_GPL(sym)
+#endif
+
+#include <hvis/utf.h>
 
 static bool hvis_ic_high_surrogate(u32 c)
 {
@@ -123,7 +134,7 @@ static int hvis_ic_utf8_char(const u8 *s, size_t len, int *bytes)
 	} else {
 		return -EILSEQ;
 	}
-	if (len < n)
+	if (len < (size_t)n)
 		return -EILSEQ;
 	for (k = 1; k < n; k++) {
 		if ((s[k] & 0xc0) != 0x80)

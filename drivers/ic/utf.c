@@ -19,6 +19,9 @@
 #include <linux/export.h>
 #include <linux/string.h>
 #include <linux/types.h>
+
+/* Exported by a name that the userspace build can define away. */
+#define HVIS_UTF_EXPORT	EXPORT_SYMBOL_GPL
 #else
 /* The tools compile this file too (hvis/utf.h): the same code, tested there. */
 #include <errno.h>
@@ -27,7 +30,7 @@
 
 typedef __u8 u8;
 typedef __u32 u32;
-#define EXPORT_SYMBOL_GPL(sym)
+#define HVIS_UTF_EXPORT(sym)
 #endif
 
 #include <hvis/utf.h>
@@ -106,7 +109,8 @@ int hvis_ic_utf16_to_utf8(const void *in, size_t units, char *out, size_t size)
 	out[n] = '\0';
 	return n;
 }
-EXPORT_SYMBOL_GPL(hvis_ic_utf16_to_utf8);
+
+HVIS_UTF_EXPORT(hvis_ic_utf16_to_utf8);
 
 /*
  * One character of strict UTF-8 at @s (@len bytes left): its code point,
@@ -188,4 +192,5 @@ int hvis_ic_utf8_to_utf16(const char *in, size_t len, void *out, size_t units,
 		*truncated = cut;
 	return n;
 }
-EXPORT_SYMBOL_GPL(hvis_ic_utf8_to_utf16);
+
+HVIS_UTF_EXPORT(hvis_ic_utf8_to_utf16);

@@ -14,12 +14,26 @@
  * string that does not fit fails (or is cut at a whole character, where
  * the caller asks for that) instead of losing its terminator.
  */
+#ifdef __KERNEL__
 #include <linux/errno.h>
 #include <linux/export.h>
 #include <linux/string.h>
 #include <linux/types.h>
 
-#include <hvis/ic_daemon.h>
+/* Exported by a name that the userspace build can define away. */
+#define HVIS_UTF_EXPORT	EXPORT_SYMBOL_GPL
+#else
+/* The tools compile this file too (hvis/utf.h): the same code, tested there. */
+#include <errno.h>
+#include <string.h>
+#include <linux/types.h>
+
+typedef __u8 u8;
+typedef __u32 u32;
+#define HVIS_UTF_EXPORT(sym)
+#endif
+
+#include <hvis/utf.h>
 
 static bool hvis_ic_high_surrogate(u32 c)
 {
@@ -95,7 +109,8 @@ int hvis_ic_utf16_to_utf8(const void *in, size_t units, char *out, size_t size)
 	out[n] = '\0';
 	return n;
 }
-EXPORT_SYMBOL_GPL(hvis_ic_utf16_to_utf8);
+
+HVIS_UTF_EXPORT(hvis_ic_utf16_to_utf8);
 
 /*
  * One character of strict UTF-8 at @s (@len bytes left): its code point,
@@ -123,7 +138,7 @@ static int hvis_ic_utf8_char(const u8 *s, size_t len, int *bytes)
 	} else {
 		return -EILSEQ;
 	}
-	if (len < n)
+	if (len < (size_t)n)
 		return -EILSEQ;
 	for (k = 1; k < n; k++) {
 		if ((s[k] & 0xc0) != 0x80)
@@ -177,4 +192,5 @@ int hvis_ic_utf8_to_utf16(const char *in, size_t len, void *out, size_t units,
 		*truncated = cut;
 	return n;
 }
-EXPORT_SYMBOL_GPL(hvis_ic_utf8_to_utf16);
+
+HVIS_UTF_EXPORT(hvis_ic_utf8_to_utf16);

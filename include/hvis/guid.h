@@ -20,8 +20,8 @@
 #ifndef _HVIS_GUID_H
 #define _HVIS_GUID_H
 
-#include <linux/types.h>
-#include <linux/uuid.h>
+/* Usable in userspace too (the tools decode class GUIDs with it). */
+#include <hvis/wire_types.h>
 
 /* "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx", without the NUL. */
 #define HVIS_GUID_STRLEN	36

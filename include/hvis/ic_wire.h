@@ -9,23 +9,21 @@
 #ifndef _HVIS_IC_WIRE_H
 #define _HVIS_IC_WIRE_H
 
-#include <linux/build_bug.h>
-#include <linux/types.h>
-#include <linux/uuid.h>
+#include <hvis/wire_types.h>
 
 #include <hvis/guid.h>
 
 struct hvis_pipe_hdr {
-	u32 flags;
-	u32 msgsize;		/* bytes after this header */
+	__u32 flags;
+	__u32 msgsize;		/* bytes after this header */
 } __packed;
 static_assert(sizeof(struct hvis_pipe_hdr) == 8);
 
 #define HVIS_PIPE_FLAG_DATA	1
 
 struct hvis_ic_version {
-	u16 major;
-	u16 minor;
+	__u16 major;
+	__u16 minor;
 } __packed;
 static_assert(sizeof(struct hvis_ic_version) == 4);
 
@@ -50,13 +48,13 @@ enum hvis_ic_msgtype {
 
 struct hvis_icmsg_hdr {
 	struct hvis_ic_version framework;
-	u16 msgtype;
+	__u16 msgtype;
 	struct hvis_ic_version message;
-	u16 msgsize;		/* body bytes after this header */
-	u32 status;
-	u8 transaction_id;
-	u8 flags;
-	u8 reserved[2];
+	__u16 msgsize;		/* body bytes after this header */
+	__u32 status;
+	__u8 transaction_id;
+	__u8 flags;
+	__u8 reserved[2];
 } __packed;
 static_assert(sizeof(struct hvis_icmsg_hdr) == 20);
 
@@ -64,7 +62,7 @@ static_assert(sizeof(struct hvis_icmsg_hdr) == 20);
 struct hvis_ic_msg {
 	struct hvis_pipe_hdr pipe;
 	struct hvis_icmsg_hdr ic;
-	u8 body[];
+	__u8 body[];
 } __packed;
 static_assert(sizeof(struct hvis_ic_msg) == 28);
 
@@ -72,9 +70,9 @@ static_assert(sizeof(struct hvis_ic_msg) == 28);
 
 /* NEGOTIATE: framework versions first, then message versions. */
 struct hvis_ic_negotiate {
-	u16 framework_count;
-	u16 message_count;
-	u32 reserved;
+	__u16 framework_count;
+	__u16 message_count;
+	__u32 reserved;
 	struct hvis_ic_version versions[];
 } __packed;
 static_assert(sizeof(struct hvis_ic_negotiate) == 8);
@@ -84,8 +82,8 @@ static_assert(sizeof(struct hvis_ic_negotiate) == 8);
 
 /* HEARTBEAT: the guest answers sequence + 1.  Only seq_num is required. */
 struct hvis_ic_heartbeat {
-	u64 seq_num;
-	u32 reserved[8];
+	__u64 seq_num;
+	__u32 reserved[8];
 } __packed;
 static_assert(sizeof(struct hvis_ic_heartbeat) == 40);
 
@@ -93,10 +91,10 @@ static_assert(sizeof(struct hvis_ic_heartbeat) == 40);
 
 /* SHUTDOWN. */
 struct hvis_ic_shutdown {
-	u32 reason_code;
-	u32 timeout_seconds;
-	u32 flags;
-	u8 display_message[2048];
+	__u32 reason_code;
+	__u32 timeout_seconds;
+	__u32 flags;
+	__u8 display_message[2048];
 } __packed;
 static_assert(sizeof(struct hvis_ic_shutdown) == 2060);
 
@@ -107,21 +105,21 @@ static_assert(sizeof(struct hvis_ic_shutdown) == 2060);
 
 /* TIMESYNC, message versions below 4.0. */
 struct hvis_ic_timesync {
-	u64 parenttime;		/* host UTC, 100 ns units since 1601-01-01 */
-	u64 childtime;
-	u64 roundtriptime;
-	u8 flags;
+	__u64 parenttime;		/* host UTC, 100 ns units since 1601-01-01 */
+	__u64 childtime;
+	__u64 roundtriptime;
+	__u8 flags;
 } __packed;
 static_assert(sizeof(struct hvis_ic_timesync) == 25);
 
 /* TIMESYNC, message version 4.0: the host says when it sampled its clock. */
 struct hvis_ic_timesync_ref {
-	u64 parenttime;
-	u64 vmreferencetime;	/* the partition reference counter at that instant */
-	u8 flags;
-	u8 leapflags;
-	u8 stratum;
-	u8 reserved[3];
+	__u64 parenttime;
+	__u64 vmreferencetime;	/* the partition reference counter at that instant */
+	__u8 flags;
+	__u8 leapflags;
+	__u8 stratum;
+	__u8 reserved[3];
 } __packed;
 static_assert(sizeof(struct hvis_ic_timesync_ref) == 22);
 
@@ -139,34 +137,34 @@ static_assert(sizeof(struct hvis_ic_timesync_ref) == 22);
  * UTF-16LE with a terminating NUL, and their sizes are byte counts with it.
  */
 struct hvis_ic_kvp_value {
-	u32 value_type;		/* REG_SZ 1, REG_U32 4, REG_U64 8 */
-	u32 key_size;
-	u32 value_size;
-	u8 key[512];
+	__u32 value_type;		/* REG_SZ 1, REG_U32 4, REG_U64 8 */
+	__u32 key_size;
+	__u32 value_size;
+	__u8 key[512];
 	union {
-		u8 value[2048];
-		u32 value_u32;
-		u64 value_u64;
+		__u8 value[2048];
+		__u32 value_u32;
+		__u64 value_u64;
 	};
 } __packed;
 static_assert(sizeof(struct hvis_ic_kvp_value) == 2572);
 
 struct hvis_ic_kvp_enumerate {
-	u32 index;
+	__u32 index;
 	struct hvis_ic_kvp_value data;
 } __packed;
 static_assert(sizeof(struct hvis_ic_kvp_enumerate) == 2576);
 
 struct hvis_ic_kvp_delete {
-	u32 key_size;
-	u8 key[512];
+	__u32 key_size;
+	__u8 key[512];
 } __packed;
 static_assert(sizeof(struct hvis_ic_kvp_delete) == 516);
 
 struct hvis_ic_kvp_msg {
-	u8 operation;
-	u8 pool;
-	u16 pad;
+	__u8 operation;
+	__u8 pool;
+	__u16 pad;
 	union {
 		struct hvis_ic_kvp_value value;		/* GET, SET */
 		struct hvis_ic_kvp_enumerate enumerate;
@@ -176,54 +174,54 @@ struct hvis_ic_kvp_msg {
 static_assert(sizeof(struct hvis_ic_kvp_msg) == 2580);
 
 struct hvis_ic_kvp_ipaddr {
-	u16 adapter_id[128];
-	u8 addr_family;		/* 0 none, 1 IPv4, 2 IPv6 */
-	u8 dhcp_enabled;
-	u16 ip_addr[1024];	/* lists separated by ';' */
-	u16 sub_net[1024];
-	u16 gate_way[512];
-	u16 dns_addr[1024];
+	__u16 adapter_id[128];
+	__u8 addr_family;		/* 0 none, 1 IPv4, 2 IPv6 */
+	__u8 dhcp_enabled;
+	__u16 ip_addr[1024];	/* lists separated by ';' */
+	__u16 sub_net[1024];
+	__u16 gate_way[512];
+	__u16 dns_addr[1024];
 } __packed;
 static_assert(sizeof(struct hvis_ic_kvp_ipaddr) == 7426);
 
 struct hvis_ic_kvp_ip_msg {
-	u8 operation;		/* GET_IP_INFO 4, SET_IP_INFO 5 */
-	u8 pool;
+	__u8 operation;		/* GET_IP_INFO 4, SET_IP_INFO 5 */
+	__u8 pool;
 	struct hvis_ic_kvp_ipaddr ip;
 } __packed;
 static_assert(sizeof(struct hvis_ic_kvp_ip_msg) == 7428);
 
 /* VSS (Backup): the operation, and flags for HOT_BACKUP and GET_DM_INFO. */
 struct hvis_ic_vss_msg {
-	u8 operation;
-	u8 reserved[7];
-	u32 flags;
+	__u8 operation;
+	__u8 reserved[7];
+	__u32 flags;
 } __packed;
 static_assert(sizeof(struct hvis_ic_vss_msg) == 12);
 
 /* FCOPY (Guest Service Interface): a common header, then the operation's fields. */
 struct hvis_ic_fcopy_hdr {
-	u32 operation;		/* START 0, WRITE 1, COMPLETE 2, CANCEL 3 */
-	u8 service_id0[16];
-	u8 service_id1[16];
+	__u32 operation;		/* START 0, WRITE 1, COMPLETE 2, CANCEL 3 */
+	__u8 service_id0[16];
+	__u8 service_id1[16];
 } __packed;
 static_assert(sizeof(struct hvis_ic_fcopy_hdr) == 36);
 
 struct hvis_ic_fcopy_start {
 	struct hvis_ic_fcopy_hdr hdr;
-	u16 file_name[260];	/* UTF-16LE, NUL-terminated */
-	u16 path_name[260];	/* the destination directory */
-	u32 copy_flags;		/* OVERWRITE 1, CREATE_PATH 2 */
-	u64 file_size;
+	__u16 file_name[260];	/* UTF-16LE, NUL-terminated */
+	__u16 path_name[260];	/* the destination directory */
+	__u32 copy_flags;		/* OVERWRITE 1, CREATE_PATH 2 */
+	__u64 file_size;
 } __packed;
 static_assert(sizeof(struct hvis_ic_fcopy_start) == 1088);
 
 struct hvis_ic_fcopy_write {
 	struct hvis_ic_fcopy_hdr hdr;
-	u32 pad;
-	u64 offset;
-	u32 size;		/* of data, at most 6144 */
-	u8 data[6144];
+	__u32 pad;
+	__u64 offset;
+	__u32 size;		/* of data, at most 6144 */
+	__u8 data[6144];
 } __packed;
 static_assert(sizeof(struct hvis_ic_fcopy_write) == 6196);
 

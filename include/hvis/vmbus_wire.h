@@ -8,9 +8,7 @@
 #ifndef _HVIS_VMBUS_WIRE_H
 #define _HVIS_VMBUS_WIRE_H
 
-#include <linux/build_bug.h>
-#include <linux/types.h>
-#include <linux/uuid.h>
+#include <hvis/wire_types.h>
 
 /* Protocol versions, (major << 16) | minor. */
 #define HVIS_VMBUS_VERSION(major, minor)	(((major) << 16) | (minor))
@@ -62,34 +60,34 @@ enum hvis_chanmsg_type {
 };
 
 struct hvis_chanmsg_hdr {
-	u32 msgtype;
-	u32 padding;
+	__u32 msgtype;
+	__u32 padding;
 } __packed;
 static_assert(sizeof(struct hvis_chanmsg_hdr) == 8);
 
 struct hvis_chanmsg_initiate_contact {
 	struct hvis_chanmsg_hdr hdr;
-	u32 vmbus_version_requested;
-	u32 target_vcpu;
+	__u32 vmbus_version_requested;
+	__u32 target_vcpu;
 	union {
-		u64 interrupt_page;	/* < 5.0 */
+		__u64 interrupt_page;	/* < 5.0 */
 		struct {		/* >= 5.0 */
-			u8 msg_sint;
-			u8 padding1[3];
-			u32 padding2;
+			__u8 msg_sint;
+			__u8 padding1[3];
+			__u32 padding2;
 		};
 	};
-	u64 monitor_page1;
-	u64 monitor_page2;
+	__u64 monitor_page1;
+	__u64 monitor_page2;
 } __packed;
 static_assert(sizeof(struct hvis_chanmsg_initiate_contact) == 40);
 
 struct hvis_chanmsg_version_response {
 	struct hvis_chanmsg_hdr hdr;
-	u8 version_supported;
-	u8 connection_state;
-	u16 padding;
-	u32 msg_conn_id;	/* >= 5.0: connection id for all later messages */
+	__u8 version_supported;
+	__u8 connection_state;
+	__u16 padding;
+	__u32 msg_conn_id;	/* >= 5.0: connection id for all later messages */
 } __packed;
 static_assert(sizeof(struct hvis_chanmsg_version_response) == 16);
 
@@ -103,22 +101,22 @@ static_assert(sizeof(struct hvis_chanmsg_version_response) == 16);
  * host.  Monitor id m is bit m % 32 of trigger group m / 32.
  */
 struct hvis_monitor_page {
-	u32 trigger_state;		/* bits 3:0: groups enabled */
-	u32 reserved1;
+	__u32 trigger_state;		/* bits 3:0: groups enabled */
+	__u32 reserved1;
 	struct {
-		u32 pending;
-		u32 armed;
+		__u32 pending;
+		__u32 armed;
 	} trigger_group[4];
-	u64 reserved2[3];
-	s32 next_checktime[4][32];
-	u16 latency[4][32];
-	u64 reserved3[32];
+	__u64 reserved2[3];
+	__s32 next_checktime[4][32];
+	__u16 latency[4][32];
+	__u64 reserved3[32];
 	struct {
-		u32 connection_id;
-		u16 flag_number;
-		u16 reserved;
+		__u32 connection_id;
+		__u16 flag_number;
+		__u16 reserved;
 	} parameter[4][32];
-	u8 reserved4[1984];
+	__u8 reserved4[1984];
 } __packed;
 static_assert(sizeof(struct hvis_monitor_page) == 4096);
 
@@ -126,25 +124,25 @@ struct hvis_chanmsg_offer {
 	struct hvis_chanmsg_hdr hdr;
 	guid_t if_type;
 	guid_t if_instance;
-	u64 reserved1;
-	u64 reserved2;
-	u16 chn_flags;
-	u16 mmio_megabytes;
-	u8 user_def[HVIS_OFFER_USER_DEF_SIZE];
-	u16 sub_channel_index;
-	u16 reserved3;
-	u32 child_relid;
-	u8 monitorid;
-	u8 monitor_allocated;		/* bit 0 */
-	u16 is_dedicated_interrupt;	/* bit 0 */
-	u32 connection_id;
+	__u64 reserved1;
+	__u64 reserved2;
+	__u16 chn_flags;
+	__u16 mmio_megabytes;
+	__u8 user_def[HVIS_OFFER_USER_DEF_SIZE];
+	__u16 sub_channel_index;
+	__u16 reserved3;
+	__u32 child_relid;
+	__u8 monitorid;
+	__u8 monitor_allocated;		/* bit 0 */
+	__u16 is_dedicated_interrupt;	/* bit 0 */
+	__u32 connection_id;
 } __packed;
 static_assert(sizeof(struct hvis_chanmsg_offer) == 196);
 
 /* Messages that carry only a relid: RESCIND_CHANNELOFFER, RELID_RELEASED, CLOSECHANNEL. */
 struct hvis_chanmsg_relid {
 	struct hvis_chanmsg_hdr hdr;
-	u32 child_relid;
+	__u32 child_relid;
 } __packed;
 static_assert(sizeof(struct hvis_chanmsg_relid) == 12);
 
@@ -155,42 +153,42 @@ static_assert(sizeof(struct hvis_chanmsg_relid) == 12);
 
 struct hvis_chanmsg_gpadl_header {
 	struct hvis_chanmsg_hdr hdr;
-	u32 child_relid;
-	u32 gpadl;
-	u16 range_buflen;	/* bytes of all ranges, header and bodies */
-	u16 rangecount;
-	u32 byte_count;		/* range[0] */
-	u32 byte_offset;
-	u64 pfn[];
+	__u32 child_relid;
+	__u32 gpadl;
+	__u16 range_buflen;	/* bytes of all ranges, header and bodies */
+	__u16 rangecount;
+	__u32 byte_count;		/* range[0] */
+	__u32 byte_offset;
+	__u64 pfn[];
 } __packed;
 static_assert(sizeof(struct hvis_chanmsg_gpadl_header) == 28);
 
 struct hvis_chanmsg_gpadl_body {
 	struct hvis_chanmsg_hdr hdr;
-	u32 msgnumber;
-	u32 gpadl;
-	u64 pfn[];
+	__u32 msgnumber;
+	__u32 gpadl;
+	__u64 pfn[];
 } __packed;
 static_assert(sizeof(struct hvis_chanmsg_gpadl_body) == 16);
 
 struct hvis_chanmsg_gpadl_created {
 	struct hvis_chanmsg_hdr hdr;
-	u32 child_relid;
-	u32 gpadl;
-	u32 creation_status;
+	__u32 child_relid;
+	__u32 gpadl;
+	__u32 creation_status;
 } __packed;
 static_assert(sizeof(struct hvis_chanmsg_gpadl_created) == 20);
 
 struct hvis_chanmsg_gpadl_teardown {
 	struct hvis_chanmsg_hdr hdr;
-	u32 child_relid;
-	u32 gpadl;
+	__u32 child_relid;
+	__u32 gpadl;
 } __packed;
 static_assert(sizeof(struct hvis_chanmsg_gpadl_teardown) == 16);
 
 struct hvis_chanmsg_gpadl_torndown {
 	struct hvis_chanmsg_hdr hdr;
-	u32 gpadl;
+	__u32 gpadl;
 } __packed;
 static_assert(sizeof(struct hvis_chanmsg_gpadl_torndown) == 12);
 
@@ -198,36 +196,36 @@ static_assert(sizeof(struct hvis_chanmsg_gpadl_torndown) == 12);
 
 struct hvis_chanmsg_open {
 	struct hvis_chanmsg_hdr hdr;
-	u32 child_relid;
-	u32 openid;
-	u32 ringbuffer_gpadl;
-	u32 target_vp;
-	u32 downstream_page_offset;	/* first page of the host-to-guest ring */
-	u8 user_data[HVIS_OPEN_USER_DATA_SIZE];
+	__u32 child_relid;
+	__u32 openid;
+	__u32 ringbuffer_gpadl;
+	__u32 target_vp;
+	__u32 downstream_page_offset;	/* first page of the host-to-guest ring */
+	__u8 user_data[HVIS_OPEN_USER_DATA_SIZE];
 } __packed;
 static_assert(sizeof(struct hvis_chanmsg_open) == 148);
 
 struct hvis_chanmsg_open_result {
 	struct hvis_chanmsg_hdr hdr;
-	u32 child_relid;
-	u32 openid;
-	u32 status;
+	__u32 child_relid;
+	__u32 openid;
+	__u32 status;
 } __packed;
 static_assert(sizeof(struct hvis_chanmsg_open_result) == 20);
 
 /* MODIFYCHANNEL (4.1+): interrupts of a channel to another VP. */
 struct hvis_chanmsg_modifychannel {
 	struct hvis_chanmsg_hdr hdr;
-	u32 child_relid;
-	u32 target_vp;
+	__u32 child_relid;
+	__u32 target_vp;
 } __packed;
 static_assert(sizeof(struct hvis_chanmsg_modifychannel) == 16);
 
 /* MODIFYCHANNEL_RESPONSE (5.3+). */
 struct hvis_chanmsg_modifychannel_response {
 	struct hvis_chanmsg_hdr hdr;
-	u32 child_relid;
-	u32 status;
+	__u32 child_relid;
+	__u32 status;
 } __packed;
 static_assert(sizeof(struct hvis_chanmsg_modifychannel_response) == 16);
 
@@ -235,13 +233,13 @@ static_assert(sizeof(struct hvis_chanmsg_modifychannel_response) == 16);
 #define HVIS_RING_FEAT_PENDING_SEND_SZ	BIT(0)
 
 struct hvis_ring_ctl {
-	u32 write_index;
-	u32 read_index;
-	u32 interrupt_mask;
-	u32 pending_send_sz;
-	u32 reserved1[12];
-	u32 feature_bits;
-	u8 reserved2[4028];
+	__u32 write_index;
+	__u32 read_index;
+	__u32 interrupt_mask;
+	__u32 pending_send_sz;
+	__u32 reserved1[12];
+	__u32 feature_bits;
+	__u8 reserved2[4028];
 } __packed;
 static_assert(sizeof(struct hvis_ring_ctl) == 4096);
 
@@ -253,11 +251,11 @@ enum hvis_pkt_type {
 #define HVIS_PKT_FLAG_COMPLETION_REQUESTED	BIT(0)
 
 struct hvis_pkt_desc {
-	u16 type;
-	u16 offset8;	/* descriptor length / 8 */
-	u16 len8;	/* descriptor + payload + padding, / 8; trailer excluded */
-	u16 flags;
-	u64 trans_id;
+	__u16 type;
+	__u16 offset8;	/* descriptor length / 8 */
+	__u16 len8;	/* descriptor + payload + padding, / 8; trailer excluded */
+	__u16 flags;
+	__u64 trans_id;
 } __packed;
 static_assert(sizeof(struct hvis_pkt_desc) == 16);
 

@@ -37,6 +37,7 @@
 #include <fnmatch.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +46,12 @@
 #include <hvis/ic_wire.h>
 #include <hvis/vmbus_wire.h>
 #include <hvis/hv_daemon.h>
+
+/* The kernel's short names, for the decoder's own offsets and values. */
+typedef __u8 u8;
+typedef __u16 u16;
+typedef __u32 u32;
+typedef __u64 u64;
 
 /* --- rules ------------------------------------------------------------------ */
 

@@ -38,12 +38,13 @@
 #include <sys/wait.h>
 
 #include <hvis/hv_daemon.h>
+#include <hvis/ic_status.h>
 
-#define S_OK		0
-#define E_FAIL		((int32_t)0x80004005)
-#define S_CONT		((int32_t)0x80070103)
-#define GUID_NOTFOUND	((int32_t)0x80041002)
-#define ALREADY_EXISTS	((int32_t)0x80070050)
+#define S_OK		((int32_t)HVIS_IC_S_OK)
+#define E_FAIL		((int32_t)HVIS_IC_E_FAIL)
+#define S_CONT		((int32_t)HVIS_IC_S_CONT)
+#define GUID_NOTFOUND	((int32_t)HVIS_IC_GUID_NOTFOUND)
+#define ALREADY_EXISTS	((int32_t)HVIS_IC_ERROR_ALREADY_EXISTS)
 
 static const char *bindir, *tmp;
 static char why[1024];

@@ -17,13 +17,15 @@
 #include <syslog.h>
 #include <sys/types.h>
 
-/* Status codes the daemons answer with (the host's HRESULT values). */
-#define HVISD_S_OK			0
-#define HVISD_E_FAIL			((int32_t)0x80004005)
-#define HVISD_S_CONT			((int32_t)0x80070103)
-#define HVISD_GUID_NOTFOUND		((int32_t)0x80041002)
-#define HVISD_ERROR_ALREADY_EXISTS	((int32_t)0x80070050)
-#define HVISD_ERROR_DISK_FULL		((int32_t)0x80070070)
+#include <hvis/ic_status.h>
+
+/* Status codes the daemons answer with: the one definition, as int32_t. */
+#define HVISD_S_OK			((int32_t)HVIS_IC_S_OK)
+#define HVISD_E_FAIL			((int32_t)HVIS_IC_E_FAIL)
+#define HVISD_S_CONT			((int32_t)HVIS_IC_S_CONT)
+#define HVISD_GUID_NOTFOUND		((int32_t)HVIS_IC_GUID_NOTFOUND)
+#define HVISD_ERROR_ALREADY_EXISTS	((int32_t)HVIS_IC_ERROR_ALREADY_EXISTS)
+#define HVISD_ERROR_DISK_FULL		((int32_t)HVIS_IC_ERROR_DISK_FULL)
 
 struct hvisd;
 

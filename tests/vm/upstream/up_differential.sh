@@ -31,8 +31,11 @@ case $(uname -r) in 6.1[0-9].*) fcopy=no ;; esac
 # Upstream's oldest host: 5.10's list goes down to WS2008, 6.1's and
 # 6.12's stop at WS2012 (up_services.sh).
 full=WS2022 profiles="WS2012 WS2012R2 WS2016 4.1 5.0 5.1 WS2019 WS2022 6.0"
+# 6.12 connects as 6.1 does: there, the oldest host, the whole session and
+# the newest (every profile once per kernel would cost a minute more).
 case $(uname -r) in
 5.10.*) full=WS2019 profiles="WS2008 WS2008R2 $profiles" ;;
+6.1[0-9].*) profiles="WS2012 WS2022 6.0" ;;
 esac
 
 released() {

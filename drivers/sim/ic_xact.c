@@ -35,7 +35,7 @@
 
 #include <hvis/ic_wire.h>
 
-#include "sim.h"
+#include "ic.h"
 
 static unsigned int daemon_timeout_ms = 35000;
 module_param(daemon_timeout_ms, uint, 0644);

@@ -18,6 +18,7 @@
 #include <linux/jiffies.h>
 #include <linux/kernel.h>
 #include <linux/mutex.h>
+#include <linux/rbtree.h>	/* 5.10-rt: DEFINE_MUTEX needs RB_ROOT_CACHED */
 #include <linux/string.h>
 #include <linux/workqueue.h>
 

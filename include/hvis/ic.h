@@ -161,12 +161,15 @@ void hvis_ic_unregister(struct hvis_ic_service *svc);
 
 /*
  * In a struct hvis_ic_service: what the host calls it, its message type and
- * its version lists (best first).
+ * its version lists (best first), arrays by name: ARRAY_SIZE() spelt out
+ * with sizeof, which evaluates neither.
  */
 #define HVIS_IC_SERVICE(_name, _msgtype, _fw, _msg)				\
 	.name = (_name), .msgtype = (_msgtype),					\
-	.fw_versions = (_fw), .nr_fw = ARRAY_SIZE(_fw),				\
-	.msg_versions = (_msg), .nr_msg = ARRAY_SIZE(_msg)
+	.fw_versions = (_fw),							\
+	.nr_fw = sizeof(_fw) / sizeof((_fw)[0]) + __must_be_array(_fw),		\
+	.msg_versions = (_msg),							\
+	.nr_msg = sizeof(_msg) / sizeof((_msg)[0]) + __must_be_array(_msg)
 
 /* The device ids of a service: the one channel class it binds. */
 #define HVIS_IC_IDS(_ids, _class)						\

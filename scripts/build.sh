@@ -37,5 +37,7 @@ fi
 "$top/scripts/probe.sh" "$kdir" "$out/hvis_config.h" "$@"
 
 version=$(git -C "$top" describe --always --dirty 2>/dev/null || true)
-make -C "$kdir" M="$out/src" HVIS_CONFIG="$out/hvis_config.h" \
+# Parallel always: DKMS calls us from a make whose jobserver a plain
+# recipe line does not pass on (the sub-make would fall back to -j1).
+make -j"${JOBS:-$(nproc)}" -C "$kdir" M="$out/src" HVIS_CONFIG="$out/hvis_config.h" \
 	HVIS_VERSION="$version" "$@" modules

@@ -7,8 +7,8 @@
 #   check.sh [KERNEL...]    default: the whole matrix
 #
 # Static checks (W=1 -Werror builds) run for every named kernel and, for a
-# stock series, its cloud and rt flavours; sparse for each named kernel;
-# checkpatch once.  VM scenarios run on the bootable ones (5.10 6.1 6.12
+# stock series, its cloud and rt flavours; sparse within the build of each
+# named kernel; checkpatch once.  VM scenarios run on the bootable ones (5.10 6.1 6.12
 # debug); KUnit runs inside the debug kernel's VM.
 #
 # The VM runs are declared by the scenarios that end them (tests/vm/ending/,
@@ -77,12 +77,31 @@ for k in $(expand); do
 		{ record FAIL "kernel/$k (cannot prepare, see $(logname "prepare $k"))"; }
 done
 
-stage "W=1 -Werror builds"
+# sparse runs inside the W=1 build of each kernel asked for by name (C=2:
+# every file, compiled now or not), so no file is compiled twice.
+sparse_verdict() { # sparse_verdict KERNEL LOG
+	# Only what sparse says about our own files counts.
+	if grep -q 'sparse is not available or not up to date' "$2"; then
+		record SKIP "sparse/$1 (this kernel needs a newer sparse than Debian 12 has)"
+	elif grep -E "(^|/)(drivers|tests/kunit|include/hvis)/[^:]*:[0-9]+:[0-9]+: (warning|error):" "$2"; then
+		record FAIL "sparse/$1"
+	elif ! grep -q '^  CHECK ' "$2"; then
+		record FAIL "sparse/$1 (sparse did not run, see $2)"
+	else
+		record PASS "sparse/$1"
+	fi
+}
+
+stage "W=1 -Werror builds, sparse"
 for k in $(expand); do
 	log=$(logname "build $k")
+	sparse=()
+	case " $ks " in *" $k "*) sparse=(C=2 CHECK=sparse) ;; esac
 	if env_out=$(scripts/kernels.sh env "$k" 2>/dev/null) && eval "$env_out" &&
-		scripts/build.sh "$KDIR" "build/$k" $MAKEVARS W=1 KCFLAGS=-Werror >"$log" 2>&1; then
+		scripts/build.sh "$KDIR" "build/$k" $MAKEVARS W=1 KCFLAGS=-Werror \
+			${sparse[@]+"${sparse[@]}"} >"$log" 2>&1; then
 		record PASS "build/$k ($KREL)"
+		[ ${#sparse[@]} = 0 ] || sparse_verdict "$k" "$log"
 		# The probes must find the kernel's Hyper-V support on every Debian
 		# kernel, or hvis would refuse real Hyper-V there.
 		if [ "$k" != debug ]; then
@@ -97,25 +116,6 @@ for k in $(expand); do
 	else
 		record FAIL "build/$k (see $log)"
 		tail -n 20 "$log"
-	fi
-done
-
-stage "sparse"
-for k in $ks; do
-	[ -d "build/$k/src" ] || continue
-	log=$(logname "sparse $k")
-	eval "$(scripts/kernels.sh env "$k")"
-	make -C "$KDIR" M="$top/build/$k/src" HVIS_CONFIG="$top/build/$k/hvis_config.h" \
-		$MAKEVARS C=2 CHECK=sparse modules >"$log" 2>&1
-	# Only what sparse says about our own files counts.
-	if grep -q 'sparse is not available or not up to date' "$log"; then
-		record SKIP "sparse/$k (this kernel needs a newer sparse than Debian 12 has)"
-	elif grep -E "(^|/)(drivers|tests/kunit|include/hvis)/[^:]*:[0-9]+:[0-9]+: (warning|error):" "$log"; then
-		record FAIL "sparse/$k"
-	elif ! grep -q '^  CHECK ' "$log"; then
-		record FAIL "sparse/$k (sparse did not run, see $log)"
-	else
-		record PASS "sparse/$k"
 	fi
 done
 

@@ -57,6 +57,6 @@ echo "obj-m += $subdirs" >"$out/Kbuild"
 sim_syms=${HVIS_SIM_SYMVERS:-$top/build/$k/src/Module.symvers}
 [ -e "$sim_syms" ] || { echo "build.sh: build hvis for $k first (no $sim_syms)" >&2; exit 2; }
 # shellcheck disable=SC2086
-make -C "$KDIR" M="$out" $MAKEVARS KBUILD_EXTRA_SYMBOLS="$sim_syms" \
+make -j"$(nproc)" -C "$KDIR" M="$out" $MAKEVARS KBUILD_EXTRA_SYMBOLS="$sim_syms" \
 	CONFIG_HYPERV=m CONFIG_HYPERV_UTILS=m CONFIG_UIO_HV_GENERIC=m modules
 find "$out" -name '*.ko' -printf '%P\n'

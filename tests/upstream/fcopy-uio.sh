@@ -66,6 +66,7 @@ root=$cache/pkgs/fcopy-uio_${dver}_${lver}
 if [ ! -x "$root/sbin/hv_fcopy_uio_daemon" ]; then
 	(cd "$a/debs" && apt-get -q download "hyperv-daemons=$dver" "libc6=$lver" >/dev/null) ||
 		die "apt-get download failed"
+	mkdir -p "$cache/pkgs"
 	tmp=$(mktemp -d "$cache/pkgs/.fcopy-uio.XXXXXX")
 	trap 'rm -rf "$tmp"' EXIT
 	dpkg -x "$a/debs/hyperv-daemons_${dver//:/%3a}_amd64.deb" "$tmp/d"

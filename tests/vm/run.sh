@@ -159,7 +159,7 @@ done
 truncate -s 64M "$out/disk.img"
 
 append="console=ttyS0,115200 rdinit=/init panic=-1 panic_on_warn=1 oops=panic"
-append="$append softlockup_panic=1 loglevel=7 kmemleak=on"
+append="$append softlockup_panic=1 loglevel=7 kmemleak=on hvis_kernel=$kname"
 start=$(date +%s.%N)
 rc=0
 timeout --foreground -k 10 "$timeout" qemu-system-x86_64 \

@@ -50,6 +50,9 @@ check() {	# NAME DRIVER SHORT FW MSG MISMATCH
 	esac
 }
 
+# The debug kernel: the oldest host, one without VSS, the newest before
+# 2022 and the newest.
+expect=$(sized "$expect" "$(echo "$expect" | grep -E '^(WS2008|WS2012|WS2019|6\.0) ')")
 echo "$expect" | while read -r p fw hb sd ts kvp vss fc mism; do
 	[ -n "$p" ] || continue
 	ic_up profile="$p"

@@ -6,9 +6,9 @@
 #
 #   check.sh [KERNEL...]    default: the whole matrix
 #
-# Static checks (W=1 -Werror builds) run for every named kernel and, for a
-# stock series, its cloud and rt flavours; sparse within the build of each
-# named kernel; checkpatch once.  VM scenarios run on the bootable ones (5.10 6.1 6.12
+# Static checks (W=1 -Werror builds with sparse) run for every named
+# kernel, checkpatch once; the cloud and rt flavours of a stock series get
+# their W=1 -Werror build from the DKMS stage, which builds them that way.  VM scenarios run on the bootable ones (5.10 6.1 6.12
 # debug); KUnit runs inside the debug kernel's VM.
 #
 # The VM runs are declared by the scenarios that end them (tests/vm/ending/,
@@ -78,7 +78,8 @@ for k in $(expand); do
 done
 
 # sparse runs inside the W=1 build of each kernel asked for by name (C=2:
-# every file, compiled now or not), so no file is compiled twice.
+# every file, compiled now or not), so no file is compiled twice; the
+# flavours build once, in the DKMS stage.
 sparse_verdict() { # sparse_verdict KERNEL LOG
 	# Only what sparse says about our own files counts.
 	if grep -q 'sparse is not available or not up to date' "$2"; then
@@ -93,15 +94,13 @@ sparse_verdict() { # sparse_verdict KERNEL LOG
 }
 
 stage "W=1 -Werror builds, sparse"
-for k in $(expand); do
+for k in $ks; do
 	log=$(logname "build $k")
-	sparse=()
-	case " $ks " in *" $k "*) sparse=(C=2 CHECK=sparse) ;; esac
 	if env_out=$(scripts/kernels.sh env "$k" 2>/dev/null) && eval "$env_out" &&
 		scripts/build.sh "$KDIR" "build/$k" $MAKEVARS W=1 KCFLAGS=-Werror \
-			${sparse[@]+"${sparse[@]}"} >"$log" 2>&1; then
+			C=2 CHECK=sparse >"$log" 2>&1; then
 		record PASS "build/$k ($KREL)"
-		[ ${#sparse[@]} = 0 ] || sparse_verdict "$k" "$log"
+		sparse_verdict "$k" "$log"
 		# The probes must find the kernel's Hyper-V support on every Debian
 		# kernel, or hvis would refuse real Hyper-V there.
 		if [ "$k" != debug ]; then

@@ -20,10 +20,8 @@
 #include <hvis/version.h>
 #include <uapi/hvis/hv_daemon.h>
 
-static unsigned int daemon_timeout_ms = 30000;
-module_param(daemon_timeout_ms, uint, 0644);
-MODULE_PARM_DESC(daemon_timeout_ms,
-		 "How long a host request waits for the KVP daemon, in ms (default 30000)");
+HVIS_PARAM_UINT(daemon_timeout_ms, 30000, 0644,
+		"How long a host request waits for the KVP daemon, in ms (default 30000)");
 
 static const struct hvis_ic_version hvis_kvp_fw[] = { { 3, 0 }, { 1, 0 } };
 static const struct hvis_ic_version hvis_kvp_msgv[] = { { 4, 0 }, { 3, 0 }, { 1, 0 } };
@@ -442,15 +440,7 @@ static void hvis_kvp_gone(struct hvis_ic *ic)
 	kvp->legacy = false;
 }
 
-static const struct hvis_ic_relay_ops hvis_kvp_relay = {
-	.devname	= "hv_kvp",
-	.write_size	= sizeof(struct hvis_kvp_msg),
-	.timeout_ms	= &daemon_timeout_ms,
-	.reg		= hvis_kvp_register,
-	.request	= hvis_kvp_request,
-	.answer		= hvis_kvp_answer,
-	.gone		= hvis_kvp_gone,
-};
+HVIS_IC_RELAY_OPS(hvis_kvp, "hv_kvp", sizeof(struct hvis_kvp_msg), hvis_kvp_gone);
 
 /* --- kvp/ in sysfs: the relay's, as before it, and truncated ---------------------------- */
 

@@ -13,6 +13,7 @@
 #include <linux/kernel.h>
 #include <linux/module.h>
 
+#include <hvis/param.h>
 #include <hvis/vmbus_wire.h>
 
 #include "ic_versions.h"
@@ -27,9 +28,8 @@ static bool ics = true;
 module_param(ics, bool, 0444);
 MODULE_PARM_DESC(ics, "Offer the six integration services (default on)");
 
-static unsigned int extra_offers;
-module_param(extra_offers, uint, 0444);
-MODULE_PARM_DESC(extra_offers, "Offers of the test class on top of the integration services");
+HVIS_PARAM_UINT(extra_offers, 0, 0444,
+		"Offers of the test class on top of the integration services");
 
 static bool extra_monitored;
 module_param(extra_monitored, bool, 0444);
@@ -47,11 +47,11 @@ static int __init hvis_sim_init(void)
 	if (ret)
 		return ret;
 	ret = -EINVAL;
-	if (extra_offers > SIM_MAX_OFFERS - SIM_IC_COUNT) {
+	if (hvis_param_extra_offers > SIM_MAX_OFFERS - SIM_IC_COUNT) {
 		pr_err("extra_offers: at most %u\n", SIM_MAX_OFFERS - SIM_IC_COUNT);
 		goto err_host;
 	}
-	if (extra_offers > 0xffff) {
+	if (hvis_param_extra_offers > 0xffff) {
 		pr_err("extra_offers: at most 65535\n");
 		goto err_host;
 	}
@@ -68,7 +68,7 @@ static int __init hvis_sim_init(void)
 	if (ret)
 		goto err_ic;
 	nr_ics = ics ? sim_ic_offer_all() : 0;
-	sim_host_offer_tests(extra_offers, extra_monitored);
+	sim_host_offer_tests(hvis_param_extra_offers, extra_monitored);
 
 	sim_debugfs = debugfs_create_dir("hvis_sim", NULL);
 	sim_ctl_debugfs(sim_debugfs);
@@ -80,7 +80,7 @@ static int __init hvis_sim_init(void)
 	max = sim_host_max_version();
 	pr_info("simulated Hyper-V host up: profile %s (VMBus up to %u.%u), %u offers\n",
 		sim_profile_name(), HVIS_VMBUS_MAJOR(max), HVIS_VMBUS_MINOR(max),
-		nr_ics + extra_offers);
+		nr_ics + hvis_param_extra_offers);
 	return 0;
 
 err_ic:

@@ -24,6 +24,7 @@
 #include <linux/workqueue.h>
 
 #include <hvis/ic_wire.h>
+#include <hvis/param.h>
 #include <hvis/vmbus.h>
 
 struct attribute_group;
@@ -71,6 +72,21 @@ struct hvis_ic_relay_ops {
 	/* Optional: the daemon has closed the device (or died). */
 	void (*gone)(struct hvis_ic *ic);
 };
+
+/*
+ * The relay of a service whose hooks are <prefix>_register, _request and
+ * _answer, named <prefix>_relay, whose deadline is the module's parameter
+ * daemon_timeout_ms (HVIS_PARAM_UINT): the names say which hook is which,
+ * so a service spells out only its device, the size of the daemon's writes
+ * and its optional gone hook.
+ */
+#define HVIS_IC_RELAY_OPS(prefix, _devname, _write_size, _gone)		\
+	static const struct hvis_ic_relay_ops prefix##_relay = {		\
+		.devname = (_devname), .write_size = (_write_size),		\
+		.timeout_ms = &hvis_param_daemon_timeout_ms,			\
+		.reg = prefix##_register, .request = prefix##_request,		\
+		.answer = prefix##_answer, .gone = (_gone),			\
+	}
 
 enum hvis_ic_daemon_state {
 	HVIS_IC_DAEMON_NONE,		/* no daemon, or it has not registered */

@@ -223,7 +223,6 @@ static struct hvis_ic_service hvis_timesync_service = {
 	HVIS_IC_DRIVER("hvis_timesync", hvis_timesync_ids),
 	/* The 4.0 form is the shorter one; the handler checks the older. */
 	.min_body	= sizeof(struct hvis_ic_timesync_ref),
-	.max_packet	= 4096,
 	.priv_size	= sizeof(struct hvis_timesync),
 	.init		= hvis_timesync_init,
 	.exit		= hvis_timesync_exit,

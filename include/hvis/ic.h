@@ -124,7 +124,7 @@ struct hvis_ic_service {
 	const struct hvis_ic_version *msg_versions;	/* best first */
 	unsigned int nr_msg;
 	u32 min_body;			/* shorter messages are refused */
-	u32 max_packet;			/* larger packets are dropped */
+	u32 max_packet;			/* larger packets are dropped; 0: 4096 */
 	size_t priv_size;		/* ic->priv: zeroed, freed by the framework */
 	/* Optional: before the channel opens (an error fails the probe) ... */
 	int (*init)(struct hvis_ic *ic);
@@ -193,6 +193,9 @@ void hvis_ic_unregister(struct hvis_ic_service *svc);
 
 /* ... and, in its struct hvis_ic_service, its driver: the module's name and those ids. */
 #define HVIS_IC_DRIVER(_name, _ids)	.driver = { .name = (_name), .id_table = (_ids) }
+
+/* Packets of the services that leave max_packet 0: their messages are small. */
+#define HVIS_IC_MAX_PACKET	4096
 
 /* A module that is one service: loading registers it, unloading removes it. */
 #define module_hvis_driver(__svc) module_driver(__svc, hvis_ic_register, hvis_ic_unregister)

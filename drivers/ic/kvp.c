@@ -102,6 +102,18 @@ static int hvis_kvp_key_in(u32 size, const u8 *key, u8 *out, const char **why)
 	return n + 1;
 }
 
+/* The key of a GET or SET into the daemon's record @v, with its size. */
+static int hvis_kvp_record_key_in(const struct hvis_ic_kvp_value *w, struct hvis_kvp_value *v,
+				  const char **why)
+{
+	int n = hvis_kvp_key_in(w->key_size, w->key, v->key, why);
+
+	if (n < 0)
+		return n;
+	v->key_size = n;
+	return 0;
+}
+
 /* A SET value, whatever its type, as the daemon's string. */
 static int hvis_kvp_value_in(const struct hvis_ic_kvp_value *v, u8 *out, const char **why)
 {
@@ -217,10 +229,9 @@ static int hvis_kvp_request_in(struct hvis_kvp *kvp, const void *body, u32 len,
 
 	switch (w->operation) {
 	case HVIS_KVP_OP_GET:
-		n = hvis_kvp_key_in(w->value.key_size, w->value.key, m->body.get.key, why);
+		n = hvis_kvp_record_key_in(&w->value, &m->body.get, why);
 		if (n < 0)
 			return n;
-		m->body.get.key_size = n;
 		/*
 		 * The room for the answer.  Debian's daemon copies value_size
 		 * bytes of the stored value: 0 (what upstream sends) would
@@ -229,10 +240,9 @@ static int hvis_kvp_request_in(struct hvis_kvp *kvp, const void *body, u32 len,
 		m->body.get.value_size = HVIS_KVP_MAX_VALUE;
 		break;
 	case HVIS_KVP_OP_SET:
-		n = hvis_kvp_key_in(w->value.key_size, w->value.key, m->body.set.key, why);
+		n = hvis_kvp_record_key_in(&w->value, &m->body.set, why);
 		if (n < 0)
 			return n;
-		m->body.set.key_size = n;
 		n = hvis_kvp_value_in(&w->value, m->body.set.value, why);
 		if (n < 0)
 			return n;

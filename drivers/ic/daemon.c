@@ -140,6 +140,18 @@ static int hvis_ic_daemon_release(struct inode *inode, struct file *file)
 }
 
 /*
+ * Under d->lock, with the slot empty: @msg (@len bytes, kmalloc'ed, owned
+ * by the slot from now on) is what the next read() takes.  Both a send and
+ * a read that failed to copy a message out fill the slot this one way.
+ */
+static void hvis_ic_daemon_queue(struct hvis_ic_daemon *d, void *msg, size_t len, u64 tag)
+{
+	d->msg = msg;
+	d->msg_len = len;
+	d->msg_tag = tag;
+}
+
+/*
  * Take the queued message if @count can hold it.  Returns 0 with the
  * message in *@msg (the caller owns it), or a negative errno.
  */
@@ -193,9 +205,7 @@ static ssize_t hvis_ic_daemon_read(struct file *file, char __user *buf, size_t c
 		 */
 		mutex_lock(&d->lock);
 		if (!d->dead && !d->closing && !d->msg && d->taken_tag == tag) {
-			d->msg = msg;
-			d->msg_len = len;
-			d->msg_tag = tag;
+			hvis_ic_daemon_queue(d, msg, len, tag);
 			msg = NULL;
 		}
 		mutex_unlock(&d->lock);
@@ -339,9 +349,7 @@ int hvis_ic_daemon_send(struct hvis_ic_daemon *d, const void *msg, size_t len, u
 	} else if (d->msg) {
 		ret = -EBUSY;
 	} else {
-		d->msg = copy;
-		d->msg_len = len;
-		d->msg_tag = tag;
+		hvis_ic_daemon_queue(d, copy, len, tag);
 		copy = NULL;
 	}
 	mutex_unlock(&d->lock);

@@ -19,10 +19,8 @@
 #include <hvis/version.h>
 #include <uapi/hvis/hv_daemon.h>
 
-static unsigned int daemon_timeout_ms = 30000;
-module_param(daemon_timeout_ms, uint, 0644);
-MODULE_PARM_DESC(daemon_timeout_ms,
-		 "How long the daemon may take to answer one request, in ms (default 30000)");
+HVIS_PARAM_UINT(daemon_timeout_ms, 30000, 0644,
+		"How long the daemon may take to answer one request, in ms (default 30000)");
 
 static const struct hvis_ic_version hvis_fcopy_fw[] = { { 3, 0 } };
 static const struct hvis_ic_version hvis_fcopy_msgv[] = { { 1, 1 } };
@@ -191,14 +189,8 @@ static int hvis_fcopy_register(struct hvis_ic *ic, const void *buf, const void *
 	}
 }
 
-static const struct hvis_ic_relay_ops hvis_fcopy_relay = {
-	.devname	= "hv_fcopy",
-	.write_size	= sizeof(s32),	/* registrations and answers alike */
-	.timeout_ms	= &daemon_timeout_ms,
-	.reg		= hvis_fcopy_register,
-	.request	= hvis_fcopy_request,
-	.answer		= hvis_fcopy_answer,
-};
+/* Registrations and answers alike are one s32; nothing to undo when the daemon goes. */
+HVIS_IC_RELAY_OPS(hvis_fcopy, "hv_fcopy", sizeof(s32), NULL);
 
 HVIS_IC_IDS(hvis_fcopy_ids, HVIS_IC_FCOPY_CLASS);
 

@@ -27,7 +27,6 @@ static struct hvis_ic_service hvis_heartbeat_service = {
 	HVIS_IC_SERVICE("Heartbeat", HVIS_IC_MSG_HEARTBEAT, hvis_heartbeat_fw, hvis_heartbeat_msg),
 	HVIS_IC_DRIVER("hvis_heartbeat", hvis_heartbeat_ids),
 	.min_body	= offsetofend(struct hvis_ic_heartbeat, seq_num),
-	.max_packet	= 4096,
 	.handle		= hvis_heartbeat_handle,
 };
 module_hvis_driver(hvis_heartbeat_service);

@@ -389,6 +389,8 @@ static const struct attribute_group *hvis_ic_groups[] = {
 
 int __hvis_ic_register(struct hvis_ic_service *svc, struct module *owner)
 {
+	if (!svc->max_packet)
+		svc->max_packet = HVIS_IC_MAX_PACKET;
 	svc->driver.probe = hvis_ic_probe;
 	svc->driver.remove = hvis_ic_remove;
 	svc->driver.driver.dev_groups = hvis_ic_groups;

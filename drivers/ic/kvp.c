@@ -20,10 +20,8 @@
 #include <hvis/version.h>
 #include <uapi/hvis/hv_daemon.h>
 
-static unsigned int daemon_timeout_ms = 30000;
-module_param(daemon_timeout_ms, uint, 0644);
-MODULE_PARM_DESC(daemon_timeout_ms,
-		 "How long a host request waits for the KVP daemon, in ms (default 30000)");
+HVIS_PARAM_UINT(daemon_timeout_ms, 30000, 0644,
+		"How long a host request waits for the KVP daemon, in ms (default 30000)");
 
 static const struct hvis_ic_version hvis_kvp_fw[] = { { 3, 0 }, { 1, 0 } };
 static const struct hvis_ic_version hvis_kvp_msgv[] = { { 4, 0 }, { 3, 0 }, { 1, 0 } };
@@ -34,6 +32,29 @@ static const struct hvis_ic_version hvis_kvp_msgv[] = { { 4, 0 }, { 3, 0 }, { 1,
 /* Wire string fields in UTF-16 units, terminator included. */
 #define HVIS_KVP_KEY_UNITS	(sizeof_field(struct hvis_ic_kvp_value, key) / 2)
 #define HVIS_KVP_VALUE_UNITS	(sizeof_field(struct hvis_ic_kvp_value, value) / 2)
+
+/*
+ * The strings of the IP information, where both layouts have them: UTF-16
+ * on the wire, UTF-8 in as many (u16) units in the daemon's message.  The
+ * two layouts are one (asserted below), so an offset serves for both.
+ */
+struct hvis_kvp_ip_str {
+	u16 off;
+	u16 units;
+};
+
+static const struct hvis_kvp_ip_str hvis_kvp_ip_strs[] = {
+	/* The adapter first: all that GET_IP_INFO carries. */
+	{ offsetof(struct hvis_ic_kvp_ipaddr, adapter_id), HVIS_KVP_MAX_ADAPTER },
+	{ offsetof(struct hvis_ic_kvp_ipaddr, ip_addr), HVIS_KVP_MAX_IP },
+	{ offsetof(struct hvis_ic_kvp_ipaddr, sub_net), HVIS_KVP_MAX_IP },
+	{ offsetof(struct hvis_ic_kvp_ipaddr, gate_way), HVIS_KVP_MAX_GATEWAY },
+	{ offsetof(struct hvis_ic_kvp_ipaddr, dns_addr), HVIS_KVP_MAX_IP },
+};
+
+static_assert(sizeof(struct hvis_ic_kvp_ipaddr) == sizeof(struct hvis_kvp_ipaddr));
+static_assert(offsetof(struct hvis_ic_kvp_ipaddr, dns_addr) ==
+	      offsetof(struct hvis_kvp_ipaddr, dns_addr));
 
 struct hvis_kvp {
 	bool legacy;			/* registered without IP information */
@@ -79,6 +100,18 @@ static int hvis_kvp_key_in(u32 size, const u8 *key, u8 *out, const char **why)
 	if (n <= 0)
 		return -EINVAL;
 	return n + 1;
+}
+
+/* The key of a GET or SET into the daemon's record @v, with its size. */
+static int hvis_kvp_record_key_in(const struct hvis_ic_kvp_value *w, struct hvis_kvp_value *v,
+				  const char **why)
+{
+	int n = hvis_kvp_key_in(w->key_size, w->key, v->key, why);
+
+	if (n < 0)
+		return n;
+	v->key_size = n;
+	return 0;
 }
 
 /* A SET value, whatever its type, as the daemon's string. */
@@ -131,29 +164,26 @@ static int hvis_kvp_ipinfo_in(struct hvis_kvp *kvp, const struct hvis_ic_kvp_ip_
 			      u32 len, const char **why)
 {
 	struct hvis_kvp_ipaddr *ip = &kvp->msg.body.ipaddr;
+	bool set = w->operation == HVIS_KVP_OP_SET_IP_INFO;
+	const struct hvis_kvp_ip_str *s;
+	unsigned int i;
 	int ret;
 
 	if (len < sizeof(*w)) {
 		*why = "short IP information message";
 		return -EINVAL;
 	}
-	ret = hvis_kvp_ip_in(w->ip.adapter_id, ARRAY_SIZE(w->ip.adapter_id), ip->adapter_id, why);
-	if (ret)
-		return ret;
+	/* A GET names the adapter only; a SET carries the whole configuration. */
+	for (i = 0; i < (set ? ARRAY_SIZE(hvis_kvp_ip_strs) : 1); i++) {
+		s = &hvis_kvp_ip_strs[i];
+		ret = hvis_kvp_ip_in((const u8 *)&w->ip + s->off, s->units, (u8 *)ip + s->off, why);
+		if (ret)
+			return ret;
+	}
 	ip->addr_family = w->ip.addr_family;
-	if (w->operation == HVIS_KVP_OP_GET_IP_INFO)
-		return 0;
-	ip->dhcp_enabled = w->ip.dhcp_enabled;
-	ret = hvis_kvp_ip_in(w->ip.ip_addr, ARRAY_SIZE(w->ip.ip_addr), ip->ip_addr, why);
-	if (!ret)
-		ret = hvis_kvp_ip_in(w->ip.sub_net, ARRAY_SIZE(w->ip.sub_net), ip->sub_net, why);
-	if (!ret)
-		ret = hvis_kvp_ip_in(w->ip.gate_way, ARRAY_SIZE(w->ip.gate_way), ip->gate_way,
-				     why);
-	if (!ret)
-		ret = hvis_kvp_ip_in(w->ip.dns_addr, ARRAY_SIZE(w->ip.dns_addr), ip->dns_addr,
-				     why);
-	return ret;
+	if (set)
+		ip->dhcp_enabled = w->ip.dhcp_enabled;
+	return 0;
 }
 
 /* Build kvp->msg from the host's request (@len body bytes). */
@@ -199,10 +229,9 @@ static int hvis_kvp_request_in(struct hvis_kvp *kvp, const void *body, u32 len,
 
 	switch (w->operation) {
 	case HVIS_KVP_OP_GET:
-		n = hvis_kvp_key_in(w->value.key_size, w->value.key, m->body.get.key, why);
+		n = hvis_kvp_record_key_in(&w->value, &m->body.get, why);
 		if (n < 0)
 			return n;
-		m->body.get.key_size = n;
 		/*
 		 * The room for the answer.  Debian's daemon copies value_size
 		 * bytes of the stored value: 0 (what upstream sends) would
@@ -211,10 +240,9 @@ static int hvis_kvp_request_in(struct hvis_kvp *kvp, const void *body, u32 len,
 		m->body.get.value_size = HVIS_KVP_MAX_VALUE;
 		break;
 	case HVIS_KVP_OP_SET:
-		n = hvis_kvp_key_in(w->value.key_size, w->value.key, m->body.set.key, why);
+		n = hvis_kvp_record_key_in(&w->value, &m->body.set, why);
 		if (n < 0)
 			return n;
-		m->body.set.key_size = n;
 		n = hvis_kvp_value_in(&w->value, m->body.set.value, why);
 		if (n < 0)
 			return n;
@@ -316,35 +344,21 @@ static int hvis_kvp_pair_out(struct hvis_kvp *kvp, const struct hvis_kvp_value *
 }
 
 /* GET_IP_INFO: every string fits whole, or the answer is a failure. */
-static int hvis_kvp_ip_out(const void *str, size_t size, void *out, size_t units,
-			   const char **why)
-{
-	int n = hvis_kvp_str_out(str, size, out, units, NULL, why);
-
-	return n < 0 ? n : 0;
-}
-
 static int hvis_kvp_ipinfo_out(const struct hvis_kvp_ipaddr *a, struct hvis_ic_kvp_ipaddr *w,
 			       const char **why)
 {
-	int ret;
+	const struct hvis_kvp_ip_str *s;
+	unsigned int i;
+	int n;
 
-	ret = hvis_kvp_ip_out(a->adapter_id, sizeof(a->adapter_id), w->adapter_id,
-			      ARRAY_SIZE(w->adapter_id), why);
-	if (!ret)
-		ret = hvis_kvp_ip_out(a->ip_addr, sizeof(a->ip_addr), w->ip_addr,
-				      ARRAY_SIZE(w->ip_addr), why);
-	if (!ret)
-		ret = hvis_kvp_ip_out(a->sub_net, sizeof(a->sub_net), w->sub_net,
-				      ARRAY_SIZE(w->sub_net), why);
-	if (!ret)
-		ret = hvis_kvp_ip_out(a->gate_way, sizeof(a->gate_way), w->gate_way,
-				      ARRAY_SIZE(w->gate_way), why);
-	if (!ret)
-		ret = hvis_kvp_ip_out(a->dns_addr, sizeof(a->dns_addr), w->dns_addr,
-				      ARRAY_SIZE(w->dns_addr), why);
-	if (ret)
-		return ret;
+	for (i = 0; i < ARRAY_SIZE(hvis_kvp_ip_strs); i++) {
+		s = &hvis_kvp_ip_strs[i];
+		/* The daemon's field: as many bytes as its u16 units take. */
+		n = hvis_kvp_str_out((const u8 *)a + s->off, 2 * s->units, (u8 *)w + s->off,
+				     s->units, NULL, why);
+		if (n < 0)
+			return n;
+	}
 	w->addr_family = a->addr_family;
 	w->dhcp_enabled = a->dhcp_enabled;
 	return 0;
@@ -442,15 +456,7 @@ static void hvis_kvp_gone(struct hvis_ic *ic)
 	kvp->legacy = false;
 }
 
-static const struct hvis_ic_relay_ops hvis_kvp_relay = {
-	.devname	= "hv_kvp",
-	.write_size	= sizeof(struct hvis_kvp_msg),
-	.timeout_ms	= &daemon_timeout_ms,
-	.reg		= hvis_kvp_register,
-	.request	= hvis_kvp_request,
-	.answer		= hvis_kvp_answer,
-	.gone		= hvis_kvp_gone,
-};
+HVIS_IC_RELAY_OPS(hvis_kvp, "hv_kvp", sizeof(struct hvis_kvp_msg), hvis_kvp_gone);
 
 /* --- kvp/ in sysfs: the relay's, as before it, and truncated ---------------------------- */
 

@@ -93,7 +93,6 @@ static struct hvis_ic_service hvis_shutdown_service = {
 	HVIS_IC_SERVICE("Shutdown", HVIS_IC_MSG_SHUTDOWN, hvis_shutdown_fw, hvis_shutdown_msg),
 	HVIS_IC_DRIVER("hvis_shutdown", hvis_shutdown_ids),
 	.min_body	= sizeof(struct hvis_ic_shutdown),
-	.max_packet	= 4096,
 	.priv_size	= sizeof(struct hvis_shutdown),
 	.handle		= hvis_shutdown_handle,
 	.answered	= hvis_shutdown_answered,

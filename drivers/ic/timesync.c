@@ -24,15 +24,10 @@ module_param(apply_sync, bool, 0644);
 MODULE_PARM_DESC(apply_sync,
 		 "Set the clock when the host sends SYNC (default on; off leaves the clock to NTP/PTP)");
 
-static unsigned int implicit_sync_ms;
-module_param(implicit_sync_ms, uint, 0644);
-MODULE_PARM_DESC(implicit_sync_ms,
-		 "Set the clock from a SAMPLE that shows it off by more than this many ms, as after a host sleep or resume that sent no SYNC (default 0: never)");
-
-static unsigned int sample_max_age_s = 600;
-module_param(sample_max_age_s, uint, 0644);
-MODULE_PARM_DESC(sample_max_age_s,
-		 "Refuse host time older than this many seconds, and stop the PTP clock when the last sample is older (default 600)");
+HVIS_PARAM_UINT(implicit_sync_ms, 0, 0644,
+		"Set the clock from a SAMPLE that shows it off by more than this many ms, as after a host sleep or resume that sent no SYNC (default 0: never)");
+HVIS_PARAM_UINT(sample_max_age_s, 600, 0644,
+		"Refuse host time older than this many seconds, and stop the PTP clock when the last sample is older (default 600)");
 
 static const struct hvis_ic_version hvis_timesync_fw[] = { { 3, 0 }, { 1, 0 } };
 static const struct hvis_ic_version hvis_timesync_msg[] = { { 4, 0 }, { 3, 0 }, { 1, 0 } };
@@ -57,7 +52,7 @@ static int hvis_timesync_now(struct hvis_timesync *ts, u64 now, struct timespec6
 	u64 age = now - ts->ref;
 
 	if (!ts->have_sample || now < ts->ref ||
-	    age > (u64)READ_ONCE(sample_max_age_s) * HVIS_TIMESYNC_100NS_PER_SEC)
+	    age > (u64)READ_ONCE(hvis_param_sample_max_age_s) * HVIS_TIMESYNC_100NS_PER_SEC)
 		return -ESTALE;
 	*t = ns_to_timespec64((s64)(ts->unix_100ns + age) * 100);
 	return 0;
@@ -158,7 +153,7 @@ static u32 hvis_timesync_handle(struct hvis_ic *ic, void *body, u32 len)
 	if (!(flags & (HVIS_IC_TIMESYNC_SYNC | HVIS_IC_TIMESYNC_SAMPLE)))
 		return HVIS_IC_S_OK;	/* a probe */
 
-	max_age = (u64)READ_ONCE(sample_max_age_s) * HVIS_TIMESYNC_100NS_PER_SEC;
+	max_age = (u64)READ_ONCE(hvis_param_sample_max_age_s) * HVIS_TIMESYNC_100NS_PER_SEC;
 	if (parent < HVIS_IC_EPOCH_DELTA ||
 	    parent - HVIS_IC_EPOCH_DELTA > HVIS_TIMESYNC_MAX_UNIX_100NS - max_age) {
 		hvis_ic_error(ic, "host time %llu out of range: refused", parent);
@@ -187,10 +182,10 @@ static u32 hvis_timesync_handle(struct hvis_ic *ic, void *body, u32 len)
 			hvis_timesync_set_clock(ic, "host SYNC");
 		return HVIS_IC_S_OK;
 	}
-	if (READ_ONCE(implicit_sync_ms)) {
+	if (READ_ONCE(hvis_param_implicit_sync_ms)) {
 		off_ms = div_s64((s64)(unix_100ns + (now - stamp)) * 100 - ktime_get_real_ns(),
 				 NSEC_PER_MSEC);
-		if (abs(off_ms) > READ_ONCE(implicit_sync_ms))
+		if (abs(off_ms) > READ_ONCE(hvis_param_implicit_sync_ms))
 			hvis_timesync_set_clock(ic, "host SAMPLE far off (implicit_sync_ms)");
 	}
 	return HVIS_IC_S_OK;
@@ -228,7 +223,6 @@ static struct hvis_ic_service hvis_timesync_service = {
 	HVIS_IC_DRIVER("hvis_timesync", hvis_timesync_ids),
 	/* The 4.0 form is the shorter one; the handler checks the older. */
 	.min_body	= sizeof(struct hvis_ic_timesync_ref),
-	.max_packet	= 4096,
 	.priv_size	= sizeof(struct hvis_timesync),
 	.init		= hvis_timesync_init,
 	.exit		= hvis_timesync_exit,

@@ -23,15 +23,10 @@
 #include <hvis/version.h>
 #include <uapi/hvis/hv_daemon.h>
 
-static unsigned int freeze_timeout_s = 900;
-module_param(freeze_timeout_s, uint, 0644);
-MODULE_PARM_DESC(freeze_timeout_s,
-		 "How long the daemon may take to freeze the filesystems, in seconds (default 900)");
-
-static unsigned int daemon_timeout_ms = 30000;
-module_param(daemon_timeout_ms, uint, 0644);
-MODULE_PARM_DESC(daemon_timeout_ms,
-		 "How long the daemon may take to answer THAW or HOT_BACKUP, in ms (default 30000)");
+HVIS_PARAM_UINT(freeze_timeout_s, 900, 0644,
+		"How long the daemon may take to freeze the filesystems, in seconds (default 900)");
+HVIS_PARAM_UINT(daemon_timeout_ms, 30000, 0644,
+		"How long the daemon may take to answer THAW or HOT_BACKUP, in ms (default 30000)");
 
 /* A freeze is meant to last seconds: after this long without THAW, say so. */
 #define HVIS_VSS_THAW_WARN_S	60
@@ -94,8 +89,8 @@ static u32 hvis_vss_request(struct hvis_ic *ic, void *body, u32 len, struct hvis
 
 	switch (w->operation) {
 	case HVIS_VSS_OP_FREEZE:
-		req->timeout_ms = min(READ_ONCE(freeze_timeout_s), UINT_MAX / MSEC_PER_SEC) *
-				  MSEC_PER_SEC;
+		req->timeout_ms = min(READ_ONCE(hvis_param_freeze_timeout_s),
+				      UINT_MAX / MSEC_PER_SEC) * MSEC_PER_SEC;
 		break;
 	case HVIS_VSS_OP_THAW:
 		break;
@@ -169,15 +164,7 @@ static void hvis_vss_gone(struct hvis_ic *ic)
 			 "VSS: the daemon went away with filesystems frozen for a backup: a new daemon or the host's THAW, or fsfreeze -u by hand, thaws them\n");
 }
 
-static const struct hvis_ic_relay_ops hvis_vss_relay = {
-	.devname	= "hv_vss",
-	.write_size	= sizeof(struct hvis_vss_msg),
-	.timeout_ms	= &daemon_timeout_ms,
-	.reg		= hvis_vss_register,
-	.request	= hvis_vss_request,
-	.answer		= hvis_vss_answer,
-	.gone		= hvis_vss_gone,
-};
+HVIS_IC_RELAY_OPS(hvis_vss, "hv_vss", sizeof(struct hvis_vss_msg), hvis_vss_gone);
 
 static int hvis_vss_init(struct hvis_ic *ic)
 {

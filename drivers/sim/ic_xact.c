@@ -34,18 +34,14 @@
 #include <linux/uaccess.h>
 
 #include <hvis/ic_wire.h>
+#include <hvis/param.h>
 
 #include "ic.h"
 
-static unsigned int daemon_timeout_ms = 35000;
-module_param(daemon_timeout_ms, uint, 0644);
-MODULE_PARM_DESC(daemon_timeout_ms,
-		 "How long a KVP, VSS or file-copy request may take the guest, in ms (default 35000)");
-
-static unsigned int freeze_timeout_ms = 60000;
-module_param(freeze_timeout_ms, uint, 0644);
-MODULE_PARM_DESC(freeze_timeout_ms,
-		 "How long a VSS FREEZE may take the guest, in ms (default 60000)");
+HVIS_PARAM_UINT(daemon_timeout_ms, 35000, 0644,
+		"How long a KVP, VSS or file-copy request may take the guest, in ms (default 35000)");
+HVIS_PARAM_UINT(freeze_timeout_ms, 60000, 0644,
+		"How long a VSS FREEZE may take the guest, in ms (default 60000)");
 
 #define SIM_XACT_MIN_TIMEOUT_MS	100
 
@@ -367,10 +363,10 @@ static int sim_xact_release(struct inode *inode, struct file *file)
 /* How long the guest may take for f->req: a freeze longer than the rest. */
 static unsigned int sim_xact_timeout(const struct sim_xact_file *f)
 {
-	unsigned int ms = READ_ONCE(daemon_timeout_ms);
+	unsigned int ms = READ_ONCE(hvis_param_daemon_timeout_ms);
 
 	if (f->svc->msgtype == HVIS_IC_MSG_VSS && f->req[0] == SIM_VSS_FREEZE)
-		ms = READ_ONCE(freeze_timeout_ms);
+		ms = READ_ONCE(hvis_param_freeze_timeout_ms);
 	return max_t(unsigned int, ms, SIM_XACT_MIN_TIMEOUT_MS);
 }
 

@@ -13,6 +13,8 @@
 #include <linux/kernel.h>
 #include <linux/module.h>
 
+#include <hvis/init_steps.h>
+#include <hvis/param.h>
 #include <hvis/vmbus_wire.h>
 
 #include "ic_versions.h"
@@ -27,9 +29,8 @@ static bool ics = true;
 module_param(ics, bool, 0444);
 MODULE_PARM_DESC(ics, "Offer the six integration services (default on)");
 
-static unsigned int extra_offers;
-module_param(extra_offers, uint, 0444);
-MODULE_PARM_DESC(extra_offers, "Offers of the test class on top of the integration services");
+HVIS_PARAM_UINT(extra_offers, 0, 0444,
+		"Offers of the test class on top of the integration services");
 
 static bool extra_monitored;
 module_param(extra_monitored, bool, 0444);
@@ -38,37 +39,44 @@ MODULE_PARM_DESC(extra_monitored,
 
 static struct dentry *sim_debugfs;
 
+static int __init sim_host_start(void)
+{
+	return sim_host_init(profile);
+}
+
+/* After the profile's checks, so that a bad profile is what the log names. */
+static int __init sim_check_extra_offers(void)
+{
+	if (hvis_param_extra_offers > SIM_MAX_OFFERS - SIM_IC_COUNT) {
+		pr_err("extra_offers: at most %u\n", SIM_MAX_OFFERS - SIM_IC_COUNT);
+		return -EINVAL;
+	}
+	if (hvis_param_extra_offers > 0xffff) {
+		pr_err("extra_offers: at most 65535\n");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static const struct hvis_init_step hvis_sim_steps[] __initconst = {
+	{ sim_host_start, sim_host_exit },
+	{ sim_check_extra_offers, NULL },
+	{ sim_log_init, sim_log_exit },
+	{ sim_hv_init, sim_hv_exit },
+	{ sim_ic_init, sim_ic_exit },
+	{ sim_chan_init, NULL },
+};
+
 static int __init hvis_sim_init(void)
 {
 	unsigned int nr_ics, max;
 	int ret;
 
-	ret = sim_host_init(profile);
+	ret = hvis_init_steps(hvis_sim_steps, ARRAY_SIZE(hvis_sim_steps));
 	if (ret)
 		return ret;
-	ret = -EINVAL;
-	if (extra_offers > SIM_MAX_OFFERS - SIM_IC_COUNT) {
-		pr_err("extra_offers: at most %u\n", SIM_MAX_OFFERS - SIM_IC_COUNT);
-		goto err_host;
-	}
-	if (extra_offers > 0xffff) {
-		pr_err("extra_offers: at most 65535\n");
-		goto err_host;
-	}
-	ret = sim_log_init();
-	if (ret)
-		goto err_host;
-	ret = sim_hv_init();
-	if (ret)
-		goto err_log;
-	ret = sim_ic_init();
-	if (ret)
-		goto err_hv;
-	ret = sim_chan_init();
-	if (ret)
-		goto err_ic;
 	nr_ics = ics ? sim_ic_offer_all() : 0;
-	sim_host_offer_tests(extra_offers, extra_monitored);
+	sim_host_offer_tests(hvis_param_extra_offers, extra_monitored);
 
 	sim_debugfs = debugfs_create_dir("hvis_sim", NULL);
 	sim_ctl_debugfs(sim_debugfs);
@@ -80,18 +88,8 @@ static int __init hvis_sim_init(void)
 	max = sim_host_max_version();
 	pr_info("simulated Hyper-V host up: profile %s (VMBus up to %u.%u), %u offers\n",
 		sim_profile_name(), HVIS_VMBUS_MAJOR(max), HVIS_VMBUS_MINOR(max),
-		nr_ics + extra_offers);
+		nr_ics + hvis_param_extra_offers);
 	return 0;
-
-err_ic:
-	sim_ic_exit();
-err_hv:
-	sim_hv_exit();
-err_log:
-	sim_log_exit();
-err_host:
-	sim_host_exit();
-	return ret;
 }
 
 static void __exit hvis_sim_exit(void)

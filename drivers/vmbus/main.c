@@ -18,6 +18,7 @@
 #include <linux/panic_notifier.h>
 #endif
 
+#include <hvis/init_steps.h>
 #include <hvis/version.h>
 
 #include "vmbus_priv.h"
@@ -65,6 +66,21 @@ static struct notifier_block hvis_panic_nb = {
 	.notifier_call = hvis_panic_notify,
 };
 
+/* Offers may be arriving: stop taking them before the state goes. */
+static void hvis_chanmgmt_undo(void)
+{
+	hvis_chanmgmt_stop();
+	hvis_chanmgmt_exit();
+}
+
+static const struct hvis_init_step hvis_vmbus_steps[] __initconst = {
+	{ hvis_hv_init, hvis_hv_exit },
+	{ hvis_bus_init, hvis_bus_exit },
+	{ hvis_chanmgmt_init, hvis_chanmgmt_undo },
+	{ hvis_synic_init, hvis_synic_exit },
+	{ hvis_connect, NULL },
+};
+
 static int __init hvis_vmbus_init(void)
 {
 	ktime_t start = ktime_get();
@@ -74,38 +90,15 @@ static int __init hvis_vmbus_init(void)
 		pr_err("not loading: the in-tree VMBus driver (hv_vmbus) is active\n");
 		return -EBUSY;
 	}
-	ret = hvis_hv_init();
+	ret = hvis_init_steps(hvis_vmbus_steps, ARRAY_SIZE(hvis_vmbus_steps));
 	if (ret)
 		return ret;
-	ret = hvis_bus_init();
-	if (ret)
-		goto err_hv;
-	ret = hvis_chanmgmt_init();
-	if (ret)
-		goto err_bus;
-	ret = hvis_synic_init();
-	if (ret)
-		goto err_chanmgmt;
-	ret = hvis_connect();
-	if (ret)
-		goto err_synic;
 	register_reboot_notifier(&hvis_reboot_nb);
 	atomic_notifier_chain_register(&panic_notifier_list, &hvis_panic_nb);
 	hvis_chanmgmt_wait_offers();
 	pr_info("%u devices on the bus %lld ms after load\n", hvis_chanmgmt_count(),
 		ktime_ms_delta(ktime_get(), start));
 	return 0;
-
-err_synic:
-	hvis_synic_exit();
-err_chanmgmt:
-	hvis_chanmgmt_stop();
-	hvis_chanmgmt_exit();
-err_bus:
-	hvis_bus_exit();
-err_hv:
-	hvis_hv_exit();
-	return ret;
 }
 
 static void __exit hvis_vmbus_exit(void)

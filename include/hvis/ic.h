@@ -24,6 +24,7 @@
 #include <linux/workqueue.h>
 
 #include <hvis/ic_wire.h>
+#include <hvis/param.h>
 #include <hvis/vmbus.h>
 
 struct attribute_group;
@@ -72,6 +73,21 @@ struct hvis_ic_relay_ops {
 	void (*gone)(struct hvis_ic *ic);
 };
 
+/*
+ * The relay of a service whose hooks are <prefix>_register, _request and
+ * _answer, named <prefix>_relay, whose deadline is the module's parameter
+ * daemon_timeout_ms (HVIS_PARAM_UINT): the names say which hook is which,
+ * so a service spells out only its device, the size of the daemon's writes
+ * and its optional gone hook.
+ */
+#define HVIS_IC_RELAY_OPS(prefix, _devname, _write_size, _gone)		\
+	static const struct hvis_ic_relay_ops prefix##_relay = {		\
+		.devname = (_devname), .write_size = (_write_size),		\
+		.timeout_ms = &hvis_param_daemon_timeout_ms,			\
+		.reg = prefix##_register, .request = prefix##_request,		\
+		.answer = prefix##_answer, .gone = (_gone),			\
+	}
+
 enum hvis_ic_daemon_state {
 	HVIS_IC_DAEMON_NONE,		/* no daemon, or it has not registered */
 	HVIS_IC_DAEMON_REGISTERING,	/* registered; the answer awaits its read() */
@@ -108,7 +124,7 @@ struct hvis_ic_service {
 	const struct hvis_ic_version *msg_versions;	/* best first */
 	unsigned int nr_msg;
 	u32 min_body;			/* shorter messages are refused */
-	u32 max_packet;			/* larger packets are dropped */
+	u32 max_packet;			/* larger packets are dropped; 0: 4096 */
 	size_t priv_size;		/* ic->priv: zeroed, freed by the framework */
 	/* Optional: before the channel opens (an error fails the probe) ... */
 	int (*init)(struct hvis_ic *ic);
@@ -177,6 +193,9 @@ void hvis_ic_unregister(struct hvis_ic_service *svc);
 
 /* ... and, in its struct hvis_ic_service, its driver: the module's name and those ids. */
 #define HVIS_IC_DRIVER(_name, _ids)	.driver = { .name = (_name), .id_table = (_ids) }
+
+/* Packets of the services that leave max_packet 0: their messages are small. */
+#define HVIS_IC_MAX_PACKET	4096
 
 /* A module that is one service: loading registers it, unloading removes it. */
 #define module_hvis_driver(__svc) module_driver(__svc, hvis_ic_register, hvis_ic_unregister)

@@ -182,7 +182,7 @@ static int hvis_fcopy_register(struct hvis_ic *ic, const void *buf, const void *
 	case HVIS_FCOPY_VERSION_0:
 		return 0;
 	default:
-		dev_warn_ratelimited(&ic->dev->dev,
+		dev_warn_ratelimited(ic->dev,
 				     "Guest Service Interface: the daemon registered version %d: refused\n",
 				     version);
 		return -EINVAL;

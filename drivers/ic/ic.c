@@ -4,9 +4,11 @@
  * services have in common lives here once: the channel, reading packets,
  * checking the pipe and IC headers, NEGOTIATE, refusing messages a service
  * does not know, the answer, the per-device status in sysfs (ic/), the
- * driver's registration, probe and remove.  A service module only says
- * what it speaks and handles its own body; one whose answers come from a
- * daemon names its translations and the relay (relay.c) does the rest.
+ * driver's registration, probe and remove.  It reaches the channel only
+ * through a bus binding's operations (ic_bus.h) and never names a bus.  A
+ * service module only says what it speaks and handles its own body; one
+ * whose answers come from a daemon names its translations and the relay
+ * (relay.c) does the rest.
  */
 #include <linux/device.h>
 #include <linux/module.h>
@@ -29,10 +31,16 @@ void hvis_ic_error(struct hvis_ic *ic, const char *fmt, ...)
 	vsnprintf(ic->last_error, sizeof(ic->last_error), fmt, args);
 	va_end(args);
 	ic->errors++;
-	dev_warn_ratelimited(&ic->dev->dev, "%s: %s\n", ic->svc->name, ic->last_error);
+	dev_warn_ratelimited(ic->dev, "%s: %s\n", ic->svc->name, ic->last_error);
 	mutex_unlock(&ic->lock);
 }
 EXPORT_SYMBOL_GPL(hvis_ic_error);
+
+u32 hvis_ic_vmbus_version(const struct hvis_ic *ic)
+{
+	return ic->bus->vmbus_version();
+}
+EXPORT_SYMBOL_GPL(hvis_ic_vmbus_version);
 
 static u32 hvis_ic_on_negotiate(struct hvis_ic *ic, u32 len)
 {
@@ -57,7 +65,7 @@ static u32 hvis_ic_on_negotiate(struct hvis_ic *ic, u32 len)
 	if (ret)
 		hvis_ic_error(ic, "no version in common with the host");
 	else
-		dev_dbg(&ic->dev->dev, "%s: framework %u.%u, message %u.%u\n", svc->name,
+		dev_dbg(ic->dev, "%s: framework %u.%u, message %u.%u\n", svc->name,
 			fw.major, fw.minor, msg.major, msg.minor);
 	/* The status of a NEGOTIATE answer stays as the host sent it. */
 	return ((struct hvis_ic_msg *)ic->buf)->ic.status;
@@ -71,7 +79,7 @@ static void hvis_ic_answer(struct hvis_ic *ic, u32 len, u64 trans_id, u32 status
 
 	m->ic.status = status;
 	m->ic.flags = HVIS_IC_FLAG_TRANSACTION | HVIS_IC_FLAG_RESPONSE;
-	if (hvis_channel_send(ic->dev->channel, ic->buf, len, trans_id, false))
+	if (ic->bus->send(ic->chan, ic->buf, len, trans_id))
 		hvis_ic_error(ic, "answer of %u bytes could not be sent", len);
 	else if (handled && ic->svc->answered)
 		ic->svc->answered(ic, status);
@@ -123,9 +131,8 @@ static void hvis_ic_one(struct hvis_ic *ic, u32 len, u64 trans_id)
 	hvis_ic_answer(ic, len, trans_id, status, handled);
 }
 
-static void hvis_ic_onchannel(struct hvis_channel *ch, void *ctx)
+void hvis_ic_on_packets(struct hvis_ic *ic)
 {
-	struct hvis_ic *ic = ctx;
 	u64 trans_id;
 	u32 len;
 	int ret;
@@ -133,13 +140,13 @@ static void hvis_ic_onchannel(struct hvis_channel *ch, void *ctx)
 	mutex_lock(&ic->io);
 	/* The host sends one transaction at a time; a pending one holds the rest. */
 	while (!ic->pending) {
-		ret = hvis_channel_recv(ch, ic->buf, ic->svc->max_packet, &len, &trans_id);
+		ret = ic->bus->recv(ic->chan, ic->buf, ic->svc->max_packet, &len, &trans_id);
 		if (ret == -EAGAIN || ret == -EIO)
 			break;	/* empty, or broken (the core said so) */
 		if (ret == -ENOBUFS) {
 			hvis_ic_error(ic, "packet of %u bytes dropped: larger than %u", len,
 				      ic->svc->max_packet);
-			if (hvis_channel_skip(ch))
+			if (ic->bus->skip(ic->chan))
 				break;
 			continue;
 		}
@@ -149,12 +156,13 @@ static void hvis_ic_onchannel(struct hvis_channel *ch, void *ctx)
 	}
 	mutex_unlock(&ic->io);
 }
+EXPORT_SYMBOL_GPL(hvis_ic_on_packets);
 
 static void hvis_ic_resume(struct work_struct *work)
 {
 	struct hvis_ic *ic = container_of(work, struct hvis_ic, resume);
 
-	hvis_ic_onchannel(ic->dev->channel, ic);
+	hvis_ic_on_packets(ic);
 }
 
 void *hvis_ic_pending_body(struct hvis_ic *ic)
@@ -186,14 +194,9 @@ static void hvis_ic_free(struct hvis_ic *ic)
 	kfree(ic);
 }
 
-static const struct hvis_ic_service *hvis_ic_service_of(struct hvis_device *dev)
+int hvis_ic_bind(struct device *dev, const struct hvis_ic_bus *bus, void *chan,
+		 const struct hvis_ic_service *svc)
 {
-	return container_of(to_hvis_driver(dev->dev.driver), struct hvis_ic_service, driver);
-}
-
-static int hvis_ic_probe(struct hvis_device *dev, const struct hvis_device_id *id)
-{
-	const struct hvis_ic_service *svc = hvis_ic_service_of(dev);
 	struct hvis_ic *ic;
 	int ret;
 
@@ -204,6 +207,8 @@ static int hvis_ic_probe(struct hvis_device *dev, const struct hvis_device_id *i
 	mutex_init(&ic->io);
 	INIT_WORK(&ic->resume, hvis_ic_resume);
 	ic->dev = dev;
+	ic->bus = bus;
+	ic->chan = chan;
 	ic->svc = svc;
 	ic->buf = kmalloc(svc->max_packet, GFP_KERNEL);
 	if (svc->priv_size)
@@ -212,7 +217,7 @@ static int hvis_ic_probe(struct hvis_device *dev, const struct hvis_device_id *i
 		hvis_ic_free(ic);
 		return -ENOMEM;
 	}
-	dev_set_drvdata(&dev->dev, ic);
+	dev_set_drvdata(dev, ic);
 
 	ret = svc->init ? svc->init(ic) : 0;
 	if (ret)
@@ -220,19 +225,18 @@ static int hvis_ic_probe(struct hvis_device *dev, const struct hvis_device_id *i
 	ret = svc->relay ? hvis_ic_relay_start(ic) : 0;
 	if (ret)
 		goto fail_exit;
-	ret = hvis_channel_open(dev->channel, HVIS_IC_RING_BYTES, HVIS_IC_RING_BYTES,
-				hvis_ic_onchannel, ic);
+	ret = bus->open(chan, HVIS_IC_RING_BYTES, ic);
 	if (ret) {
-		dev_err(&dev->dev, "%s: cannot open the channel: %d\n", svc->name, ret);
+		dev_err(dev, "%s: cannot open the channel: %d\n", svc->name, ret);
 		goto fail_relay;
 	}
-	ret = device_add_groups(&dev->dev, svc->dev_groups);
+	ret = device_add_groups(dev, svc->dev_groups);
 	if (ret)
 		goto fail_channel;
 	return 0;
 
 fail_channel:
-	hvis_channel_close(dev->channel);
+	bus->close(chan);
 fail_relay:
 	if (svc->relay)
 		hvis_ic_relay_stop(ic);
@@ -240,29 +244,31 @@ fail_exit:
 	if (svc->exit)
 		svc->exit(ic);
 fail:
-	dev_set_drvdata(&dev->dev, NULL);
+	dev_set_drvdata(dev, NULL);
 	hvis_ic_free(ic);
 	return ret;
 }
+EXPORT_SYMBOL_GPL(hvis_ic_bind);
 
-static void hvis_ic_remove(struct hvis_device *dev)
+void hvis_ic_unbind(struct device *dev)
 {
-	struct hvis_ic *ic = dev_get_drvdata(&dev->dev);
+	struct hvis_ic *ic = dev_get_drvdata(dev);
 	const struct hvis_ic_service *svc = ic->svc;
 
-	device_remove_groups(&dev->dev, svc->dev_groups);
+	device_remove_groups(dev, svc->dev_groups);
 	/* The relay's pending answer still goes out on the open channel. */
 	if (svc->relay)
 		hvis_ic_relay_stop(ic);
 	/* Nothing calls hvis_ic_complete() any more. */
 	cancel_work_sync(&ic->resume);
-	hvis_channel_close(dev->channel);
+	ic->bus->close(ic->chan);
 	/* No handler runs after this: the service's own teardown. */
 	if (svc->exit)
 		svc->exit(ic);
-	dev_set_drvdata(&dev->dev, NULL);
+	dev_set_drvdata(dev, NULL);
 	hvis_ic_free(ic);
 }
+EXPORT_SYMBOL_GPL(hvis_ic_unbind);
 
 /* --- ic/ in sysfs ----------------------------------------------------------------- */
 
@@ -391,16 +397,13 @@ int __hvis_ic_register(struct hvis_ic_service *svc, struct module *owner)
 {
 	if (!svc->max_packet)
 		svc->max_packet = HVIS_IC_MAX_PACKET;
-	svc->driver.probe = hvis_ic_probe;
-	svc->driver.remove = hvis_ic_remove;
-	svc->driver.driver.dev_groups = hvis_ic_groups;
-	return __hvis_driver_register(&svc->driver, owner);
+	return hvis_ic_hvis_register(svc, owner, hvis_ic_groups);
 }
 EXPORT_SYMBOL_GPL(__hvis_ic_register);
 
 void hvis_ic_unregister(struct hvis_ic_service *svc)
 {
-	hvis_driver_unregister(&svc->driver);
+	hvis_ic_hvis_unregister(svc);
 }
 EXPORT_SYMBOL_GPL(hvis_ic_unregister);
 

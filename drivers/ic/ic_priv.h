@@ -4,6 +4,7 @@
 #define _HVIS_IC_PRIV_H
 
 #include <hvis/ic.h>
+#include <hvis/ic_bus.h>
 
 /*
  * Answer the transaction the relay holds (with ic->io held): the packet
@@ -18,5 +19,10 @@ u32 hvis_ic_relay_request(struct hvis_ic *ic, void *body, u32 len);
 /* Probe: create the daemon's device.  Remove: fail what is pending, remove it. */
 int hvis_ic_relay_start(struct hvis_ic *ic);
 void hvis_ic_relay_stop(struct hvis_ic *ic);
+
+/* The binding to hvis_vmbus's bus (bus_hvis.c): @svc's driver there. */
+int hvis_ic_hvis_register(struct hvis_ic_service *svc, struct module *owner,
+			  const struct attribute_group **groups);
+void hvis_ic_hvis_unregister(struct hvis_ic_service *svc);
 
 #endif /* _HVIS_IC_PRIV_H */

@@ -419,7 +419,7 @@ static u32 hvis_kvp_request(struct hvis_ic *ic, void *body, u32 len, struct hvis
 	}
 	if (kvp->legacy && (w->operation == HVIS_KVP_OP_GET_IP_INFO ||
 			    w->operation == HVIS_KVP_OP_SET_IP_INFO)) {
-		dev_info_ratelimited(&ic->dev->dev,
+		dev_info_ratelimited(ic->dev,
 				     "%s request failed: the KVP daemon has no IP support\n",
 				     hvis_kvp_op_name(w->operation));
 		return HVIS_IC_E_FAIL;

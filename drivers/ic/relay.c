@@ -68,7 +68,7 @@ u32 hvis_ic_relay_request(struct hvis_ic *ic, void *body, u32 len)
 		r->no_daemon++;
 		/* Hosts ask periodically: once per absence is enough for the log. */
 		if (!r->told)
-			dev_info(&ic->dev->dev,
+			dev_info(ic->dev,
 				 "%s: %s failed: no daemon (more are counted in ic/no_daemon)\n",
 				 ic->svc->name, req.what);
 		r->told = true;
@@ -119,7 +119,7 @@ static void hvis_ic_relay_ready(struct hvis_ic *ic, bool legacy)
 {
 	ic->relay.state = HVIS_IC_DAEMON_READY;
 	ic->relay.told = false;
-	dev_info(&ic->dev->dev, "%s: daemon registered%s\n", ic->svc->name,
+	dev_info(ic->dev, "%s: daemon registered%s\n", ic->svc->name,
 		 legacy ? " (legacy protocol)" : "");
 }
 
@@ -197,7 +197,7 @@ static void hvis_ic_relay_on_release(struct hvis_ic_daemon *d, void *priv)
 
 	mutex_lock(&ic->io);
 	if (r->state != HVIS_IC_DAEMON_NONE)
-		dev_info(&ic->dev->dev, "%s: daemon gone\n", ic->svc->name);
+		dev_info(ic->dev, "%s: daemon gone\n", ic->svc->name);
 	r->state = HVIS_IC_DAEMON_NONE;
 	r->owed = 0;
 	if (r->txn != HVIS_IC_RELAY_IDLE) {
@@ -228,7 +228,7 @@ int hvis_ic_relay_start(struct hvis_ic *ic)
 		ic->relay.daemon = d;
 	mutex_unlock(&ic->io);
 	if (IS_ERR(d)) {
-		dev_err(&ic->dev->dev, "%s: cannot create /dev/vmbus/%s: %ld\n", ic->svc->name,
+		dev_err(ic->dev, "%s: cannot create /dev/vmbus/%s: %ld\n", ic->svc->name,
 			ops->devname, PTR_ERR(d));
 		return PTR_ERR(d);
 	}

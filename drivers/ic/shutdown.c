@@ -65,7 +65,7 @@ static u32 hvis_shutdown_handle(struct hvis_ic *ic, void *body, u32 len)
 static void hvis_shutdown_answered(struct hvis_ic *ic, u32 status)
 {
 	struct hvis_shutdown *sd = ic->priv;
-	struct device *dev = &ic->dev->dev;
+	struct device *dev = ic->dev;
 
 	switch (status == HVIS_IC_S_OK ? sd->action : HVIS_SHUTDOWN_NONE) {
 	case HVIS_SHUTDOWN_POWEROFF:

@@ -119,7 +119,7 @@ static void hvis_timesync_set_clock(struct hvis_ic *ic, const char *why)
 		hvis_ic_error(ic, "%s: clock not set: %d", why, ret);
 		return;
 	}
-	dev_info(&ic->dev->dev, "%s: clock moved by %lld ms\n", why,
+	dev_info(ic->dev, "%s: clock moved by %lld ms\n", why,
 		 div_s64(timespec64_to_ns(&host) - timespec64_to_ns(&before), NSEC_PER_MSEC));
 }
 
@@ -197,10 +197,10 @@ static int hvis_timesync_init(struct hvis_ic *ic)
 
 	spin_lock_init(&ts->lock);
 	ts->info = hvis_timesync_ptp_info;
-	ts->ptp = ptp_clock_register(&ts->info, &ic->dev->dev);
+	ts->ptp = ptp_clock_register(&ts->info, ic->dev);
 	if (IS_ERR_OR_NULL(ts->ptp)) {
 		/* Setting the clock works without; only chrony's source is missing. */
-		dev_warn(&ic->dev->dev, "no PTP clock (%ld): samples are not exported\n",
+		dev_warn(ic->dev, "no PTP clock (%ld): samples are not exported\n",
 			 PTR_ERR(ts->ptp));
 		ts->ptp = NULL;
 	}

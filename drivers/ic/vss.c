@@ -62,7 +62,7 @@ static u32 hvis_vss_answer(struct hvis_ic *ic, void *body, const void *buf)
 {
 	const struct hvis_vss_msg *a = buf;
 	struct hvis_vss *vss = ic->priv;
-	struct device *dev = &ic->dev->dev;
+	struct device *dev = ic->dev;
 	s32 error = a->error;
 	u8 op = vss->op;
 
@@ -109,7 +109,7 @@ static u32 hvis_vss_request(struct hvis_ic *ic, void *body, u32 len, struct hvis
 		return HVIS_IC_S_OK;
 	default:
 		/* Newer hosts' additions: Linux guests have always said yes. */
-		dev_info_ratelimited(&ic->dev->dev, "VSS: unknown operation %u answered OK\n",
+		dev_info_ratelimited(ic->dev, "VSS: unknown operation %u answered OK\n",
 				     w->operation);
 		return HVIS_IC_S_OK;
 	}
@@ -129,7 +129,7 @@ static void hvis_vss_thaw_watch(struct work_struct *work)
 
 	mutex_lock(&ic->io);
 	if (vss->frozen)
-		dev_warn(&ic->dev->dev,
+		dev_warn(ic->dev,
 			 "VSS: filesystems frozen for a backup %u s ago and no THAW from the host: the VSS daemon must thaw them (fsfreeze -u MOUNTPOINT by hand)\n",
 			 HVIS_VSS_THAW_WARN_S);
 	mutex_unlock(&ic->io);
@@ -148,7 +148,7 @@ static int hvis_vss_register(struct hvis_ic *ic, const void *buf, const void **a
 	case HVIS_VSS_OP_REGISTER:
 		return 0;
 	default:
-		dev_warn_ratelimited(&ic->dev->dev,
+		dev_warn_ratelimited(ic->dev,
 				     "VSS: the daemon wrote operation %u before registering: refused\n",
 				     m->hdr.operation);
 		return -EINVAL;
@@ -160,7 +160,7 @@ static void hvis_vss_gone(struct hvis_ic *ic)
 	struct hvis_vss *vss = ic->priv;
 
 	if (vss->frozen)
-		dev_warn(&ic->dev->dev,
+		dev_warn(ic->dev,
 			 "VSS: the daemon went away with filesystems frozen for a backup: a new daemon or the host's THAW, or fsfreeze -u by hand, thaws them\n");
 }
 
@@ -169,11 +169,11 @@ HVIS_IC_RELAY_OPS(hvis_vss, "hv_vss", sizeof(struct hvis_vss_msg), hvis_vss_gone
 static int hvis_vss_init(struct hvis_ic *ic)
 {
 	struct hvis_vss *vss = ic->priv;
-	u32 version = hvis_vmbus_version();
+	u32 version = hvis_ic_vmbus_version(ic);
 
 	/* Older hosts offer the channel but do not speak this protocol. */
 	if (version < HVIS_VMBUS_WIN8_1) {
-		dev_info(&ic->dev->dev,
+		dev_info(ic->dev,
 			 "VSS (Backup) needs VMBus 3.0 or newer, the host speaks %u.%u: not bound\n",
 			 HVIS_VMBUS_MAJOR(version), HVIS_VMBUS_MINOR(version));
 		return -ENODEV;
@@ -190,7 +190,7 @@ static void hvis_vss_exit(struct hvis_ic *ic)
 	/* The relay has stopped: nothing arms it again. */
 	cancel_delayed_work_sync(&vss->thaw_watch);
 	if (vss->frozen)
-		dev_warn(&ic->dev->dev,
+		dev_warn(ic->dev,
 			 "VSS: removed with filesystems frozen for a backup: thaw them (fsfreeze -u)\n");
 }
 

@@ -29,6 +29,7 @@
 
 struct attribute_group;
 struct hvis_ic;
+struct hvis_ic_bus;
 struct hvis_ic_daemon;
 
 /*
@@ -149,7 +150,9 @@ struct hvis_ic_service {
 
 /* One service instance: a bound device. */
 struct hvis_ic {
-	struct hvis_device *dev;
+	struct device *dev;			/* on whichever bus */
+	const struct hvis_ic_bus *bus;		/* its channel's operations */
+	void *chan;				/* ... and the channel */
 	const struct hvis_ic_service *svc;
 	void *priv;				/* the service's own */
 	struct mutex lock;			/* the fields below */
@@ -199,6 +202,9 @@ void hvis_ic_unregister(struct hvis_ic_service *svc);
 
 /* A module that is one service: loading registers it, unloading removes it. */
 #define module_hvis_driver(__svc) module_driver(__svc, hvis_ic_register, hvis_ic_unregister)
+
+/* The VMBus version the device's bus negotiated, (major << 16) | minor. */
+u32 hvis_ic_vmbus_version(const struct hvis_ic *ic);
 
 /* Count an error and remember it; logged, ratelimited. */
 __printf(2, 3) void hvis_ic_error(struct hvis_ic *ic, const char *fmt, ...);

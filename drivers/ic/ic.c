@@ -156,7 +156,6 @@ void hvis_ic_on_packets(struct hvis_ic *ic)
 	}
 	mutex_unlock(&ic->io);
 }
-EXPORT_SYMBOL_GPL(hvis_ic_on_packets);
 
 static void hvis_ic_resume(struct work_struct *work)
 {
@@ -248,7 +247,6 @@ fail:
 	hvis_ic_free(ic);
 	return ret;
 }
-EXPORT_SYMBOL_GPL(hvis_ic_bind);
 
 void hvis_ic_unbind(struct device *dev)
 {
@@ -268,7 +266,6 @@ void hvis_ic_unbind(struct device *dev)
 	dev_set_drvdata(dev, NULL);
 	hvis_ic_free(ic);
 }
-EXPORT_SYMBOL_GPL(hvis_ic_unbind);
 
 /* --- ic/ in sysfs ----------------------------------------------------------------- */
 

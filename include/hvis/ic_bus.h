@@ -37,7 +37,10 @@ struct hvis_ic_bus {
 	u32 (*vmbus_version)(void);	/* negotiated with the host, (major << 16) | minor */
 };
 
-/* For a binding: a probed device of @svc's class, and its channel. */
+/*
+ * For a binding: a probed device of @svc's class, and its channel.  Only
+ * bus_hvis.c, inside hvis_ic, calls these yet: exported with the next binding.
+ */
 int hvis_ic_bind(struct device *dev, const struct hvis_ic_bus *bus, void *chan,
 		 const struct hvis_ic_service *svc);
 void hvis_ic_unbind(struct device *dev);

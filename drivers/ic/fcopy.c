@@ -192,12 +192,10 @@ static int hvis_fcopy_register(struct hvis_ic *ic, const void *buf, const void *
 /* Registrations and answers alike are one s32; nothing to undo when the daemon goes. */
 HVIS_IC_RELAY_OPS(hvis_fcopy, "hv_fcopy", sizeof(s32), NULL);
 
-HVIS_IC_IDS(hvis_fcopy_ids, HVIS_IC_FCOPY_CLASS);
-
 static struct hvis_ic_service hvis_fcopy_service = {
 	HVIS_IC_SERVICE("Guest Service Interface", HVIS_IC_MSG_FCOPY, hvis_fcopy_fw,
 			hvis_fcopy_msgv),
-	HVIS_IC_DRIVER("hvis_fcopy", hvis_fcopy_ids),
+	.class		= HVIS_IC_FCOPY_CLASS,
 	.min_body	= sizeof(struct hvis_ic_fcopy_hdr),
 	/* A WRITE is the largest: 6 KiB of data and its headers. */
 	.max_packet	= 8192,
@@ -208,5 +206,4 @@ module_hvis_driver(hvis_fcopy_service);
 
 MODULE_DESCRIPTION("Hyper-V Guest Service Interface (file copy) integration service (hvis)");
 MODULE_LICENSE("GPL");
-MODULE_HVIS_ALIAS(HVIS_IC_FCOPY_ID);
 MODULE_VERSION(HVIS_VERSION);

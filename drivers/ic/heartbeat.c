@@ -21,11 +21,9 @@ static u32 hvis_heartbeat_handle(struct hvis_ic *ic, void *body, u32 len)
 	return HVIS_IC_S_OK;
 }
 
-HVIS_IC_IDS(hvis_heartbeat_ids, HVIS_IC_HEARTBEAT_CLASS);
-
 static struct hvis_ic_service hvis_heartbeat_service = {
 	HVIS_IC_SERVICE("Heartbeat", HVIS_IC_MSG_HEARTBEAT, hvis_heartbeat_fw, hvis_heartbeat_msg),
-	HVIS_IC_DRIVER("hvis_heartbeat", hvis_heartbeat_ids),
+	.class		= HVIS_IC_HEARTBEAT_CLASS,
 	.min_body	= offsetofend(struct hvis_ic_heartbeat, seq_num),
 	.handle		= hvis_heartbeat_handle,
 };
@@ -33,5 +31,4 @@ module_hvis_driver(hvis_heartbeat_service);
 
 MODULE_DESCRIPTION("Hyper-V Heartbeat integration service (hvis)");
 MODULE_LICENSE("GPL");
-MODULE_HVIS_ALIAS(HVIS_IC_HEARTBEAT_ID);
 MODULE_VERSION(HVIS_VERSION);

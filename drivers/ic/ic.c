@@ -42,6 +42,12 @@ u32 hvis_ic_vmbus_version(const struct hvis_ic *ic)
 }
 EXPORT_SYMBOL_GPL(hvis_ic_vmbus_version);
 
+u64 hvis_ic_ref_counter(const struct hvis_ic *ic)
+{
+	return ic->bus->ref_counter();
+}
+EXPORT_SYMBOL_GPL(hvis_ic_ref_counter);
+
 static u32 hvis_ic_on_negotiate(struct hvis_ic *ic, u32 len)
 {
 	const struct hvis_ic_service *svc = ic->svc;
@@ -156,6 +162,7 @@ void hvis_ic_on_packets(struct hvis_ic *ic)
 	}
 	mutex_unlock(&ic->io);
 }
+EXPORT_SYMBOL_GPL(hvis_ic_on_packets);
 
 static void hvis_ic_resume(struct work_struct *work)
 {
@@ -232,6 +239,7 @@ int hvis_ic_bind(struct device *dev, const struct hvis_ic_bus *bus, void *chan,
 	ret = device_add_groups(dev, svc->dev_groups);
 	if (ret)
 		goto fail_channel;
+	dev_info(dev, "%s on %s\n", svc->name, bus->name);
 	return 0;
 
 fail_channel:
@@ -247,11 +255,13 @@ fail:
 	hvis_ic_free(ic);
 	return ret;
 }
+EXPORT_SYMBOL_GPL(hvis_ic_bind);
 
-void hvis_ic_unbind(struct device *dev)
+void *hvis_ic_unbind(struct device *dev)
 {
 	struct hvis_ic *ic = dev_get_drvdata(dev);
 	const struct hvis_ic_service *svc = ic->svc;
+	void *chan = ic->chan;
 
 	device_remove_groups(dev, svc->dev_groups);
 	/* The relay's pending answer still goes out on the open channel. */
@@ -265,7 +275,9 @@ void hvis_ic_unbind(struct device *dev)
 		svc->exit(ic);
 	dev_set_drvdata(dev, NULL);
 	hvis_ic_free(ic);
+	return chan;
 }
+EXPORT_SYMBOL_GPL(hvis_ic_unbind);
 
 /* --- ic/ in sysfs ----------------------------------------------------------------- */
 
@@ -390,19 +402,119 @@ static const struct attribute_group *hvis_ic_groups[] = {
 	NULL
 };
 
+/* --- services and buses --------------------------------------------------------- */
+
+/*
+ * Every service is attached to every bus, whichever is registered first:
+ * one attachment per pair, made by the second of the two to arrive and
+ * undone by the first to go.
+ */
+struct hvis_ic_attachment {
+	struct list_head node;
+	struct hvis_ic_service *svc;
+	struct hvis_ic_bus *bus;
+	void *drv;
+};
+
+static DEFINE_MUTEX(hvis_ic_reg_lock);	/* the three lists */
+static LIST_HEAD(hvis_ic_services);
+static LIST_HEAD(hvis_ic_buses);
+static LIST_HEAD(hvis_ic_attachments);
+
+static int hvis_ic_attach(struct hvis_ic_service *svc, struct hvis_ic_bus *bus)
+{
+	struct hvis_ic_attachment *a;
+	int ret;
+
+	a = kzalloc(sizeof(*a), GFP_KERNEL);
+	if (!a)
+		return -ENOMEM;
+	a->svc = svc;
+	a->bus = bus;
+	ret = bus->attach(svc, svc->owner, hvis_ic_groups, &a->drv);
+	if (ret) {
+		pr_err("%s: cannot register on %s: %d\n", svc->drv_name, bus->name, ret);
+		kfree(a);
+		return ret;
+	}
+	list_add_tail(&a->node, &hvis_ic_attachments);
+	return 0;
+}
+
+/* Every attachment of @svc, or of @bus (the other one NULL). */
+static void hvis_ic_detach(struct hvis_ic_service *svc, struct hvis_ic_bus *bus)
+{
+	struct hvis_ic_attachment *a, *tmp;
+
+	list_for_each_entry_safe_reverse(a, tmp, &hvis_ic_attachments, node) {
+		if (a->svc != svc && a->bus != bus)
+			continue;
+		list_del(&a->node);
+		a->bus->detach(a->drv);
+		kfree(a);
+	}
+}
+
 int __hvis_ic_register(struct hvis_ic_service *svc, struct module *owner)
 {
+	struct hvis_ic_bus *bus;
+	int ret = 0;
+
 	if (!svc->max_packet)
 		svc->max_packet = HVIS_IC_MAX_PACKET;
-	return hvis_ic_hvis_register(svc, owner, hvis_ic_groups);
+	svc->owner = owner;
+	mutex_lock(&hvis_ic_reg_lock);
+	list_for_each_entry(bus, &hvis_ic_buses, node) {
+		ret = hvis_ic_attach(svc, bus);
+		if (ret)
+			break;
+	}
+	if (ret)
+		hvis_ic_detach(svc, NULL);
+	else
+		list_add_tail(&svc->node, &hvis_ic_services);
+	mutex_unlock(&hvis_ic_reg_lock);
+	return ret;
 }
 EXPORT_SYMBOL_GPL(__hvis_ic_register);
 
 void hvis_ic_unregister(struct hvis_ic_service *svc)
 {
-	hvis_ic_hvis_unregister(svc);
+	mutex_lock(&hvis_ic_reg_lock);
+	list_del(&svc->node);
+	hvis_ic_detach(svc, NULL);
+	mutex_unlock(&hvis_ic_reg_lock);
 }
 EXPORT_SYMBOL_GPL(hvis_ic_unregister);
+
+int hvis_ic_bus_register(struct hvis_ic_bus *bus)
+{
+	struct hvis_ic_service *svc;
+	int ret = 0;
+
+	mutex_lock(&hvis_ic_reg_lock);
+	list_for_each_entry(svc, &hvis_ic_services, node) {
+		ret = hvis_ic_attach(svc, bus);
+		if (ret)
+			break;
+	}
+	if (ret)
+		hvis_ic_detach(NULL, bus);
+	else
+		list_add_tail(&bus->node, &hvis_ic_buses);
+	mutex_unlock(&hvis_ic_reg_lock);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(hvis_ic_bus_register);
+
+void hvis_ic_bus_unregister(struct hvis_ic_bus *bus)
+{
+	mutex_lock(&hvis_ic_reg_lock);
+	list_del(&bus->node);
+	hvis_ic_detach(NULL, bus);
+	mutex_unlock(&hvis_ic_reg_lock);
+}
+EXPORT_SYMBOL_GPL(hvis_ic_bus_unregister);
 
 MODULE_DESCRIPTION("Hyper-V integration-component framework (hvis)");
 MODULE_LICENSE("GPL");

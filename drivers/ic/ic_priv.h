@@ -20,9 +20,4 @@ u32 hvis_ic_relay_request(struct hvis_ic *ic, void *body, u32 len);
 int hvis_ic_relay_start(struct hvis_ic *ic);
 void hvis_ic_relay_stop(struct hvis_ic *ic);
 
-/* The binding to hvis_vmbus's bus (bus_hvis.c): @svc's driver there. */
-int hvis_ic_hvis_register(struct hvis_ic_service *svc, struct module *owner,
-			  const struct attribute_group **groups);
-void hvis_ic_hvis_unregister(struct hvis_ic_service *svc);
-
 #endif /* _HVIS_IC_PRIV_H */

@@ -506,11 +506,9 @@ static const struct attribute_group *hvis_kvp_groups[] = {
 
 /* --- the driver --------------------------------------------------------------------- */
 
-HVIS_IC_IDS(hvis_kvp_ids, HVIS_IC_KVP_CLASS);
-
 static struct hvis_ic_service hvis_kvp_service = {
 	HVIS_IC_SERVICE("Key-Value Pair Exchange", HVIS_IC_MSG_KVP, hvis_kvp_fw, hvis_kvp_msgv),
-	HVIS_IC_DRIVER("hvis_kvp", hvis_kvp_ids),
+	.class		= HVIS_IC_KVP_CLASS,
 	/* Operation and pool; the rest per operation. */
 	.min_body	= offsetofend(struct hvis_ic_kvp_msg, pool),
 	.max_packet	= 16384,	/* the IP information is 7456 bytes */
@@ -522,5 +520,4 @@ module_hvis_driver(hvis_kvp_service);
 
 MODULE_DESCRIPTION("Hyper-V Data Exchange (KVP) integration service (hvis)");
 MODULE_LICENSE("GPL");
-MODULE_HVIS_ALIAS(HVIS_IC_KVP_ID);
 MODULE_VERSION(HVIS_VERSION);

@@ -87,11 +87,9 @@ static void hvis_shutdown_answered(struct hvis_ic *ic, u32 status)
 	}
 }
 
-HVIS_IC_IDS(hvis_shutdown_ids, HVIS_IC_SHUTDOWN_CLASS);
-
 static struct hvis_ic_service hvis_shutdown_service = {
 	HVIS_IC_SERVICE("Shutdown", HVIS_IC_MSG_SHUTDOWN, hvis_shutdown_fw, hvis_shutdown_msg),
-	HVIS_IC_DRIVER("hvis_shutdown", hvis_shutdown_ids),
+	.class		= HVIS_IC_SHUTDOWN_CLASS,
 	.min_body	= sizeof(struct hvis_ic_shutdown),
 	.priv_size	= sizeof(struct hvis_shutdown),
 	.handle		= hvis_shutdown_handle,
@@ -101,5 +99,4 @@ module_hvis_driver(hvis_shutdown_service);
 
 MODULE_DESCRIPTION("Hyper-V Shutdown integration service (hvis)");
 MODULE_LICENSE("GPL");
-MODULE_HVIS_ALIAS(HVIS_IC_SHUTDOWN_ID);
 MODULE_VERSION(HVIS_VERSION);

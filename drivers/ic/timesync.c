@@ -38,6 +38,7 @@ static const struct hvis_ic_version hvis_timesync_msg[] = { { 4, 0 }, { 3, 0 }, 
 #define HVIS_TIMESYNC_100NS_PER_SEC	10000000ULL
 
 struct hvis_timesync {
+	const struct hvis_ic *ic;	/* its reference counter is the bus's */
 	struct ptp_clock_info info;
 	struct ptp_clock *ptp;
 	spinlock_t lock;		/* the sample */
@@ -65,7 +66,7 @@ static int hvis_timesync_ptp_gettime(struct ptp_clock_info *info, struct timespe
 	int ret;
 
 	spin_lock_irqsave(&ts->lock, flags);
-	ret = hvis_timesync_now(ts, hvis_ref_counter(), t);
+	ret = hvis_timesync_now(ts, hvis_ic_ref_counter(ts->ic), t);
 	spin_unlock_irqrestore(&ts->lock, flags);
 	return ret;
 }
@@ -111,7 +112,7 @@ static void hvis_timesync_set_clock(struct hvis_ic *ic, const char *why)
 
 	ktime_get_real_ts64(&before);
 	spin_lock_irqsave(&ts->lock, flags);
-	ret = hvis_timesync_now(ts, hvis_ref_counter(), &host);
+	ret = hvis_timesync_now(ts, hvis_ic_ref_counter(ic), &host);
 	spin_unlock_irqrestore(&ts->lock, flags);
 	if (!ret)
 		ret = do_settimeofday64(&host);
@@ -131,7 +132,7 @@ static u32 hvis_timesync_handle(struct hvis_ic *ic, void *body, u32 len)
 	u8 flags;
 	s64 off_ms;
 
-	now = hvis_ref_counter();
+	now = hvis_ic_ref_counter(ic);
 	if (hvis_ic_msg_at_least(ic, 4, 0)) {
 		const struct hvis_ic_timesync_ref *m = body;
 
@@ -195,6 +196,7 @@ static int hvis_timesync_init(struct hvis_ic *ic)
 {
 	struct hvis_timesync *ts = ic->priv;
 
+	ts->ic = ic;
 	spin_lock_init(&ts->lock);
 	ts->info = hvis_timesync_ptp_info;
 	ts->ptp = ptp_clock_register(&ts->info, ic->dev);
@@ -215,12 +217,10 @@ static void hvis_timesync_exit(struct hvis_ic *ic)
 		ptp_clock_unregister(ts->ptp);
 }
 
-HVIS_IC_IDS(hvis_timesync_ids, HVIS_IC_TIMESYNC_CLASS);
-
 static struct hvis_ic_service hvis_timesync_service = {
 	HVIS_IC_SERVICE("Time Synchronization", HVIS_IC_MSG_TIMESYNC, hvis_timesync_fw,
 			hvis_timesync_msg),
-	HVIS_IC_DRIVER("hvis_timesync", hvis_timesync_ids),
+	.class		= HVIS_IC_TIMESYNC_CLASS,
 	/* The 4.0 form is the shorter one; the handler checks the older. */
 	.min_body	= sizeof(struct hvis_ic_timesync_ref),
 	.priv_size	= sizeof(struct hvis_timesync),
@@ -232,5 +232,4 @@ module_hvis_driver(hvis_timesync_service);
 
 MODULE_DESCRIPTION("Hyper-V Time Synchronization integration service (hvis)");
 MODULE_LICENSE("GPL");
-MODULE_HVIS_ALIAS(HVIS_IC_TIMESYNC_ID);
 MODULE_VERSION(HVIS_VERSION);

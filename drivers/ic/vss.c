@@ -20,6 +20,7 @@
 #include <linux/workqueue.h>
 
 #include <hvis/ic.h>
+#include <hvis/vmbus_wire.h>
 #include <hvis/version.h>
 #include <uapi/hvis/hv_daemon.h>
 
@@ -194,11 +195,9 @@ static void hvis_vss_exit(struct hvis_ic *ic)
 			 "VSS: removed with filesystems frozen for a backup: thaw them (fsfreeze -u)\n");
 }
 
-HVIS_IC_IDS(hvis_vss_ids, HVIS_IC_VSS_CLASS);
-
 static struct hvis_ic_service hvis_vss_service = {
 	HVIS_IC_SERVICE("VSS", HVIS_IC_MSG_VSS, hvis_vss_fw, hvis_vss_msg),
-	HVIS_IC_DRIVER("hvis_vss", hvis_vss_ids),
+	.class		= HVIS_IC_VSS_CLASS,
 	.min_body	= sizeof(struct hvis_ic_vss_msg),
 	/* A FREEZE carries the host's disk information: several KiB. */
 	.max_packet	= 8192,
@@ -211,5 +210,4 @@ module_hvis_driver(hvis_vss_service);
 
 MODULE_DESCRIPTION("Hyper-V VSS (Backup) integration service (hvis)");
 MODULE_LICENSE("GPL");
-MODULE_HVIS_ALIAS(HVIS_IC_VSS_ID);
 MODULE_VERSION(HVIS_VERSION);

@@ -18,16 +18,19 @@
 #ifndef _HVIS_IC_H
 #define _HVIS_IC_H
 
+#include <linux/device.h>
+#include <linux/list.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/types.h>
+#include <linux/uuid.h>
 #include <linux/workqueue.h>
 
 #include <hvis/ic_wire.h>
 #include <hvis/param.h>
-#include <hvis/vmbus.h>
 
 struct attribute_group;
+struct device_attribute;
 struct hvis_ic;
 struct hvis_ic_bus;
 struct hvis_ic_daemon;
@@ -119,6 +122,8 @@ struct hvis_ic_relay {
 
 struct hvis_ic_service {
 	const char *name;			/* as the host calls it */
+	const char *drv_name;			/* the driver's, on either bus */
+	guid_t class;				/* the channel class it binds */
 	u16 msgtype;				/* HVIS_IC_MSG_* */
 	const struct hvis_ic_version *fw_versions;	/* best first */
 	unsigned int nr_fw;
@@ -144,8 +149,9 @@ struct hvis_ic_service {
 	void (*answered)(struct hvis_ic *ic, u32 status);
 	const struct hvis_ic_relay_ops *relay;
 	const struct attribute_group **dev_groups;	/* besides ic/ */
-	/* .name and .id_table; hvis_ic_register() fills in the rest. */
-	struct hvis_driver driver;
+	/* The framework's, from hvis_ic_register(). */
+	struct module *owner;
+	struct list_head node;
 };
 
 /* One service instance: a bound device. */
@@ -181,21 +187,15 @@ void hvis_ic_unregister(struct hvis_ic_service *svc);
 /*
  * In a struct hvis_ic_service: what the host calls it, its message type and
  * its version lists (best first), arrays by name: ARRAY_SIZE() spelt out
- * with sizeof, which evaluates neither.
+ * with sizeof, which evaluates neither.  Its driver has the module's name
+ * on every bus: one module, one service.
  */
 #define HVIS_IC_SERVICE(_name, _msgtype, _fw, _msg)				\
-	.name = (_name), .msgtype = (_msgtype),					\
+	.name = (_name), .drv_name = KBUILD_MODNAME, .msgtype = (_msgtype),	\
 	.fw_versions = (_fw),							\
 	.nr_fw = sizeof(_fw) / sizeof((_fw)[0]) + __must_be_array(_fw),		\
 	.msg_versions = (_msg),							\
 	.nr_msg = sizeof(_msg) / sizeof((_msg)[0]) + __must_be_array(_msg)
-
-/* The device ids of a service: the one channel class it binds. */
-#define HVIS_IC_IDS(_ids, _class)						\
-	static const struct hvis_device_id _ids[] = { { _class }, {} }
-
-/* ... and, in its struct hvis_ic_service, its driver: the module's name and those ids. */
-#define HVIS_IC_DRIVER(_name, _ids)	.driver = { .name = (_name), .id_table = (_ids) }
 
 /* Packets of the services that leave max_packet 0: their messages are small. */
 #define HVIS_IC_MAX_PACKET	4096
@@ -205,6 +205,8 @@ void hvis_ic_unregister(struct hvis_ic_service *svc);
 
 /* The VMBus version the device's bus negotiated, (major << 16) | minor. */
 u32 hvis_ic_vmbus_version(const struct hvis_ic *ic);
+/* The partition reference counter (100 ns units), as the device's bus reads it. */
+u64 hvis_ic_ref_counter(const struct hvis_ic *ic);
 
 /* Count an error and remember it; logged, ratelimited. */
 __printf(2, 3) void hvis_ic_error(struct hvis_ic *ic, const char *fmt, ...);

@@ -1,27 +1,42 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * What the IC framework needs of a VMBus: a device and a channel on it.
- * The framework and the services above it never name a bus; a binding
- * (bus_hvis.c for hvis_vmbus's bus) registers each service's driver on its
- * bus, and on probe hands the framework the device and these operations
- * on the device's channel.
+ * What the IC framework needs of a VMBus: a driver registration for each
+ * service, and a device with a channel.  The framework (hvis_ic) and the
+ * services above it never name a bus.  A binding module registers its bus
+ * here; the framework then attaches every registered service to every
+ * registered bus, in whichever order they come, and a probe on that bus
+ * hands the framework the device and the operations on its channel.
+ *
+ * Two bindings exist: hvis_ic_vmbus, on hvis's own bus (hvis_vmbus), and
+ * hvis_ic_hv, on the kernel's (hv_vmbus).  Each is its own module, so that
+ * nothing links against a bus that is not there.
  */
 #ifndef _HVIS_IC_BUS_H
 #define _HVIS_IC_BUS_H
 
 #include <linux/device.h>
+#include <linux/list.h>
 #include <linux/types.h>
 
 struct hvis_ic;
 struct hvis_ic_service;
 
 struct hvis_ic_bus {
-	const char *name;	/* as the load line says it: "hvis_vmbus" */
+	const char *name;	/* as the load line says it: "hvis_vmbus", "hv_vmbus" */
+	/*
+	 * Register a driver for @svc's class on this bus, owned by @owner (the
+	 * service's module), with the framework's @groups on each device;
+	 * *@drv is what detach() is given back.  Probe calls hvis_ic_bind().
+	 */
+	int (*attach)(const struct hvis_ic_service *svc, struct module *owner,
+		      const struct attribute_group **groups, void **drv);
+	void (*detach)(void *drv);	/* unbinds every device first */
 	/*
 	 * Open @chan with rings of @ring_bytes each way; the binding calls
 	 * hvis_ic_on_packets(@ic) when packets may have arrived, in process
 	 * context (it takes a mutex: a bus that calls back in softirq context
-	 * needs a work item in between).
+	 * needs a work item in between).  close() returns once no call of
+	 * hvis_ic_on_packets() for @chan runs or will run.
 	 */
 	int (*open)(void *chan, u32 ring_bytes, struct hvis_ic *ic);
 	void (*close)(void *chan);
@@ -35,16 +50,30 @@ struct hvis_ic_bus {
 	int (*skip)(void *chan);		/* drop the packet recv() refused */
 	int (*send)(void *chan, const void *buf, u32 len, u64 trans_id);
 	u32 (*vmbus_version)(void);	/* negotiated with the host, (major << 16) | minor */
+	u64 (*ref_counter)(void);	/* the partition reference counter, 100 ns units */
+	struct list_head node;		/* the framework's */
 };
 
 /*
- * For a binding: a probed device of @svc's class, and its channel.  Only
- * bus_hvis.c, inside hvis_ic, calls these yet: exported with the next binding.
+ * A binding brings the six services along: a device of any class loads
+ * the binding by its alias, and with it every service (as hv_utils does).
+ */
+#define HVIS_IC_SERVICE_MODULES \
+	"post: hvis_heartbeat hvis_shutdown hvis_timesync hvis_kvp hvis_vss hvis_fcopy"
+
+/* A binding's module init and exit. */
+int hvis_ic_bus_register(struct hvis_ic_bus *bus);
+void hvis_ic_bus_unregister(struct hvis_ic_bus *bus);
+
+/*
+ * For a binding's probe: a device of @svc's class on @bus, and its
+ * channel.  Unbind (from remove) returns that channel for the binding to
+ * free; nothing of the framework touches it after.
  */
 int hvis_ic_bind(struct device *dev, const struct hvis_ic_bus *bus, void *chan,
 		 const struct hvis_ic_service *svc);
-void hvis_ic_unbind(struct device *dev);
-/* ... and from the channel's callback. */
+void *hvis_ic_unbind(struct device *dev);
+/* ... and from the channel's callback, in process context. */
 void hvis_ic_on_packets(struct hvis_ic *ic);
 
 #endif /* _HVIS_IC_BUS_H */

@@ -24,7 +24,9 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
 ks=${*:-5.10 5.10-cloud 5.10-rt 6.1 6.1-cloud 6.1-rt 6.12 6.12-cloud 6.12-rt newest}
 ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' dkms.conf)
-mods="hvis_vmbus hvis_ic hvis_heartbeat hvis_shutdown hvis_timesync hvis_kvp hvis_vss hvis_fcopy"
+mods="hvis_vmbus hvis_ic hvis_ic_vmbus hvis_ic_hv hvis_heartbeat hvis_shutdown hvis_timesync hvis_kvp
+	hvis_vss hvis_fcopy"
+nmods=$(echo $mods | wc -w)
 failed=0
 
 pass() { echo "PASS dkms/$k/$*"; }
@@ -75,9 +77,9 @@ for k in $ks; do
 		f=$(installed | grep "/$m\.ko")
 		[ -n "$f" ] && n=$((n + 1))
 	done
-	check "eight-modules-in-updates-dkms ($n of 8)" [ "$n" = 8 ]
+	check "$nmods-modules-in-updates-dkms ($n of $nmods)" [ "$n" = "$nmods" ]
 	# Nothing else: never the simulator, the tests, or an hv_* name.
-	check "nothing-but-the-eight" [ "$(installed | wc -l)" = 8 ]
+	check "nothing-but-the-$nmods" [ "$(installed | wc -l)" = "$nmods" ]
 	bad=
 	for f in $(installed); do
 		vm=$(modinfo -F vermagic "$f")
@@ -92,17 +94,32 @@ for k in $ks; do
 
 	# What modprobe and udev will make of the tree.
 	mp() { modprobe -d "$root" -S "$KREL" "$@"; }
-	deps=$(mp --show-depends hvis_kvp 2>&1)
+	# A binding brings its bus, the framework and (softdep) the services.
+	deps=$(mp --show-depends hvis_ic_vmbus 2>&1)
 	check "modprobe-resolves-dependencies" eval \
 		'grep -q "updates/dkms/hvis_vmbus.ko" <<<"$deps" &&
 		 grep -q "updates/dkms/hvis_ic.ko" <<<"$deps" &&
 		 grep -q "updates/dkms/hvis_kvp.ko" <<<"$deps"'
+	deps=$(mp --show-depends hvis_ic_hv 2>&1)
+	check "kernel-bus-binding-uses-hv_vmbus" eval \
+		'grep -q "kernel/drivers/hv/hv_vmbus.ko" <<<"$deps" &&
+		 ! grep -q "updates/dkms/hvis_vmbus.ko" <<<"$deps"'
+	# Only the bindings carry aliases: hvis's bus's load hvis alone; the
+	# kernel's bus's also match hv_utils, which hvis-dkms blacklists.
 	bad=
-	for f in $(installed | grep -v -e hvis_vmbus -e hvis_ic.ko); do
-		a=$(modinfo -F alias "$f")
+	for a in $(modinfo -F alias "$lm"/updates/dkms/hvis_ic_vmbus.ko*); do
 		r=$(mp --show-depends "$a" 2>&1)
-		grep -q "/$(basename "${f%%.ko*}").ko" <<<"$r" || bad="$bad $a:unresolved"
+		grep -q "/hvis_ic_vmbus.ko" <<<"$r" || bad="$bad $a:unresolved"
 		grep -q '/hv_[a-z]*\.ko' <<<"$r" && bad="$bad $a:pulls-in-tree"
+	done
+	for a in $(modinfo -F alias "$lm"/updates/dkms/hvis_ic_hv.ko*); do
+		r=$(mp --show-depends "$a" 2>&1)
+		grep -q "/hvis_ic_hv.ko" <<<"$r" || bad="$bad $a:unresolved"
+	done
+	[ "$(modinfo -F alias "$lm"/updates/dkms/hvis_ic_hv.ko* | wc -l)" = 6 ] ||
+		bad="$bad hvis_ic_hv:not-six-classes"
+	for f in $(installed | grep -v -e hvis_ic_vmbus -e hvis_ic_hv); do
+		[ -z "$(modinfo -F alias "$f")" ] || bad="$bad $(basename "$f"):has-aliases"
 	done
 	check "aliases-load-only-hvis${bad:+ ($bad)}" [ -z "$bad" ]
 	if [ -n "$MODDIR" ]; then
@@ -119,7 +136,7 @@ for k in $ks; do
 		"$(cd "$lm" && find kernel -type f -exec sha256sum {} + 2>/dev/null | sort)" ]
 	dk install -m hvis -v "$ver" -k "$KREL" --kernelsourcedir "$KDIR" --no-depmod >>"$log" 2>&1 &&
 		depmod -b "$root" "$KREL"
-	check "reinstall" [ "$(installed | wc -l)" = 8 ]
+	check "reinstall" [ "$(installed | wc -l)" = "$nmods" ]
 
 	# Boot it: the simulated host comes from the developer build (DKMS never
 	# ships it), everything else from the installed tree.

@@ -281,13 +281,14 @@ else
 	info "no man pages in this tree yet (tools/man/)"
 fi
 
-# DKMS built and installed the eight modules for the chroot's kernel.
+# DKMS built and installed the ten modules for the chroot's kernel.
 status=$(in_root dkms status 2>&1)
 info "dkms status: $(echo "$status" | tr '\n' ' ')"
 check "dkms/status (hvis/$upstream, $krel: installed)" \
 	grep -Eq "^hvis/$upstream, $krel, x86_64: installed" <<<"$status"
 moddir=/lib/modules/$krel/updates/dkms
-for m in hvis_vmbus hvis_ic hvis_heartbeat hvis_shutdown hvis_timesync hvis_kvp hvis_vss hvis_fcopy; do
+for m in hvis_vmbus hvis_ic hvis_ic_vmbus hvis_ic_hv hvis_heartbeat hvis_shutdown hvis_timesync \
+	hvis_kvp hvis_vss hvis_fcopy; do
 	ko=$(ls "$root$moddir/$m.ko"* 2>/dev/null | head -n1)
 	if [ -z "$ko" ]; then
 		fail "dkms/$m (not in $moddir)"
@@ -298,7 +299,9 @@ for m in hvis_vmbus hvis_ic hvis_heartbeat hvis_shutdown hvis_timesync hvis_kvp 
 	name=$(in_root modinfo -F name "$ko")
 	deps=$(in_root modinfo -F depends "$ko")
 	modver=$(in_root modinfo -F version "$ko")
+	# Only the kernel's bus binding depends on something not ours: that bus.
 	bad=$(echo "$name,$deps" | tr ',' '\n' | grep -v '^hvis_' | grep -v '^$')
+	[ "$m:$bad" != hvis_ic_hv:hv_vmbus ] || bad=
 	if [ "$vermagic" = "$krel" ] && [ -z "$bad" ] && [ "$modver" = "$upstream" ]; then
 		pass "dkms/$m (vermagic $vermagic, version $modver, depends: ${deps:-none})"
 	else
@@ -306,8 +309,11 @@ for m in hvis_vmbus hvis_ic hvis_heartbeat hvis_shutdown hvis_timesync hvis_kvp 
 	fi
 done
 # modprobe finds them under their own names (modules.dep is in order).
-check "dkms/depmod (modprobe --show-depends hvis_kvp)" \
-	sh -c "chroot '$root' modprobe -S '$krel' --show-depends hvis_kvp 2>/dev/null | grep -q 'updates/dkms/hvis_vmbus.ko'"
+check "dkms/depmod (modprobe --show-depends hvis_ic_vmbus)" \
+	sh -c "chroot '$root' modprobe -S '$krel' --show-depends hvis_ic_vmbus 2>/dev/null | grep -q 'updates/dkms/hvis_vmbus.ko'"
+# hv_utils is kept from the kernel's bus while hvis-dkms is installed.
+check "modprobe.d/blacklists-hv_utils (lib/modprobe.d/hvis-ic.conf)" \
+	sh -c "chroot '$root' modprobe -c 2>/dev/null | grep -qx 'blacklist hv_utils'"
 
 # The units: accepted by systemd, and nothing pulls them into the boot.
 units=$(for d in kvp vss fcopy; do echo "/lib/systemd/system/hvis-$d-daemon.service"; done)
@@ -428,8 +434,8 @@ t0=$(now)
 if in_root apt-get -q install -y --reinstall \
 	$(for d in "${debs[@]}"; do echo "/tmp/debs/$(basename "$d")"; done) >"$work/reinstall.log" 2>&1 &&
 	in_root dkms status | grep -Eq "^hvis/$upstream, $krel, x86_64: installed" &&
-	[ "$(ls "$root$moddir"/hvis_*.ko* 2>/dev/null | wc -l)" = 8 ]; then
-	pass "reinstall (apt-get install --reinstall: rebuilt, eight modules installed)"
+	[ "$(ls "$root$moddir"/hvis_*.ko* 2>/dev/null | wc -l)" = 10 ]; then
+	pass "reinstall (apt-get install --reinstall: rebuilt, ten modules installed)"
 else
 	tail -n 20 "$work/reinstall.log"
 	fail "reinstall (see $work/reinstall.log)"
@@ -451,6 +457,8 @@ check "remove/modules-gone (no hvis in dkms status or $moddir)" [ -z "$left" ]
 [ -z "$left" ] || info "left after dpkg -r hvis-dkms: $left"
 check "remove/modprobe-forgets (depmod)" \
 	sh -c "! chroot '$root' modprobe -S '$krel' --show-depends hvis_vmbus >/dev/null 2>&1"
+check "remove/hv_utils-back (no blacklist left)" \
+	sh -c "! chroot '$root' modprobe -c 2>/dev/null | grep -qx 'blacklist hv_utils'"
 # The KVP daemon's state, as a run on Hyper-V would leave it.
 mkdir -p "$root/var/lib/hvis-kvp" && echo x >"$root/var/lib/hvis-kvp/.kvp_pool_0"
 if in_root dpkg --purge hvis-tools hvis-dkms >>"$work/remove.log" 2>&1; then

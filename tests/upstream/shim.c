@@ -190,6 +190,30 @@ void hvis_up_remove_crash_handler(void)
 }
 EXPORT_SYMBOL_GPL(hvis_up_remove_crash_handler);
 
+/* --- the kernel's own reference counter reader ---------------------------- */
+
+/*
+ * The kernel's pointer itself, not upstream's renamed use of it: drivers
+ * on the kernel's bus other than upstream's own (hvis_ic_hv's Time
+ * Synchronization) read the reference counter through it.  On Hyper-V the
+ * clocksource points it at its reader at boot; off Hyper-V it reads the
+ * real MSR, which is not there.  Ours while hv_vmbus is loaded; the
+ * kernel's again before hv_vmbus's text goes.
+ */
+#undef hv_read_reference_counter
+extern u64 (*hv_read_reference_counter)(void);
+static u64 (*hvis_up_kernel_ref_counter)(void);
+
+static void hvis_up_ref_counter_set(bool on)
+{
+	if (on && hv_read_reference_counter != hvis_up_ref_count) {
+		hvis_up_kernel_ref_counter = hv_read_reference_counter;
+		hv_read_reference_counter = hvis_up_ref_count;
+	} else if (!on && hv_read_reference_counter == hvis_up_ref_count) {
+		hv_read_reference_counter = hvis_up_kernel_ref_counter;
+	}
+}
+
 /* --- the stand-in VMBUS device ------------------------------------------------ */
 
 /*
@@ -235,11 +259,13 @@ static int hvis_up_adev_add(void)
 		return ret;
 	}
 	hvis_up_adev = adev;
+	hvis_up_ref_counter_set(true);
 	return 0;
 }
 
 static void hvis_up_adev_del(void)
 {
+	hvis_up_ref_counter_set(false);
 	if (hvis_up_adev)
 		device_unregister(&hvis_up_adev->dev);
 	hvis_up_adev = NULL;

@@ -86,15 +86,39 @@ sim_stat() {
 
 # --- integration services ---------------------------------------------------
 
-IC_MODULES="hvis_ic hvis_heartbeat hvis_shutdown hvis_timesync hvis_kvp hvis_vss hvis_fcopy"
+# The bus the services run on (run.sh -b): hvis's own, hvis_vmbus, or the
+# kernel's, Linux's hv_vmbus from tests/upstream/ with hvis's services in
+# the place of hv_utils.  The scenarios above ic_up do not know which.
+case " $(cat /proc/cmdline) " in
+*" hvis_icbus=hv "*) IC_BUS=hv IC_VMBUS=hv_vmbus IC_BINDING=hvis_ic_hv ;;
+*) IC_BUS=hvis IC_VMBUS=hvis_vmbus IC_BINDING=hvis_ic_vmbus ;;
+esac
+IC_SERVICES="hvis_heartbeat hvis_shutdown hvis_timesync hvis_kvp hvis_vss hvis_fcopy"
+IC_MODULES="hvis_ic $IC_BINDING $IC_SERVICES"
 
-# ic_up [SIM_PARAMS...]: the simulator, the core and the service drivers.
+# ic_up [SIM_PARAMS...]: the simulator, the bus, the framework, its
+# binding to the bus and the service drivers.
 ic_up() {
 	hvis_insmod hvis_sim "$@" || fail "insmod hvis_sim: $INSMOD_OUT"
-	hvis_insmod hvis_vmbus || fail "insmod hvis_vmbus: $INSMOD_OUT"
+	if [ "$IC_BUS" = hv ]; then
+		[ -e "$UPDIR/hv_vmbus.ko" ] || skip "no upstream drivers/hv built for $(uname -r)"
+		up_insmod hv_vmbus || fail "insmod hv_vmbus: $INSMOD_OUT"
+	else
+		hvis_insmod hvis_vmbus || fail "insmod hvis_vmbus: $INSMOD_OUT"
+	fi
 	for m in $IC_MODULES; do
 		hvis_insmod "$m" || fail "insmod $m: $INSMOD_OUT"
 	done
+}
+
+# ic_bus_speaks PROFILE: the bus under test can connect to that host.
+# Linux's own hv_vmbus after 5.10 speaks nothing older than WS2012 (2.4).
+ic_bus_speaks() {
+	[ "$IC_BUS" = hv ] || return 0
+	case $(uname -r):$1 in
+	5.10.*) return 0 ;;
+	*:WS2008 | *:WS2008R2) return 1 ;;
+	esac
 }
 
 # The six services, as the host names them, one per line.
@@ -108,8 +132,8 @@ Guest Service Interface"
 # ic_all_bound: every service driver has its device.
 ic_all_bound() {
 	local m
-	for m in $IC_MODULES; do
-		[ "$m" = hvis_ic ] || ic_dev "$m" >/dev/null || return 1
+	for m in $IC_SERVICES; do
+		ic_dev "$m" >/dev/null || return 1
 	done
 }
 
@@ -122,7 +146,7 @@ ic_all_ok() {
 ic_down() {
 	local m
 	for m in hvis_fcopy hvis_vss hvis_kvp hvis_timesync hvis_shutdown hvis_heartbeat \
-		 hvis_ic hvis_vmbus hvis_sim; do
+		 $IC_BINDING hvis_ic $IC_VMBUS hvis_sim; do
 		# VSS does not bind below VMBus 3.0, but the module is loaded.
 		rmmod "$m" || fail "rmmod $m"
 	done

@@ -3,11 +3,12 @@
 #
 # Boot one matrix kernel in QEMU (TCG) with our modules and run scenarios.
 #
-#   run.sh [-o OUTDIR] [-t SECONDS] [-x] [-r ROOT] KERNEL [SCENARIO...]
+#   run.sh [-o OUTDIR] [-t SECONDS] [-x] [-r ROOT] [-b BUS] KERNEL [SCENARIO...]
 #
 # KERNEL is a matrix name (5.10, 6.1, 6.12, debug).  The modules must have
 # been built into build/KERNEL (scripts/build.sh).  Without SCENARIO, every
-# tests/vm/scenarios/*.sh runs; "@all" in the list stands for them too.
+# tests/vm/scenarios/*.sh runs; "@all" in the list stands for them too,
+# "@ic" for those of the integration services (ic_*.sh).
 # tests/vm/ending/ holds scenarios that end the VM (an orderly poweroff or
 # reboot): name them, last.  "@upstream" stands for tests/vm/upstream/*.sh,
 # the scenarios of Linux's own drivers/hv on the simulated host (built into
@@ -15,7 +16,9 @@
 # own failure checks, which must fail) available by name.  -r ROOT puts
 # ROOT/lib/modules (an installed tree, e.g. from DKMS) into the guest's
 # /lib/modules, with kmod's modprobe, depmod and modinfo in /usr/local/sbin,
-# and makes tests/vm/install/ available by name.
+# and makes tests/vm/install/ available by name.  -b hv runs the IC
+# scenarios on the kernel's own bus: Linux's hv_vmbus (built into
+# build/upstream/KERNEL) under hvis's services, instead of hvis_vmbus.
 # Prints one line per result, "PASS|FAIL|SKIP name", and
 # exits non-zero if anything failed, including a guest that crashed, hung,
 # or logged a WARN, BUG, KASAN, lockdep or kmemleak report anywhere.
@@ -27,8 +30,10 @@ timeout=${VM_TIMEOUT:-}
 out=
 selftest=0
 instroot=
-while getopts o:t:xr: opt; do
+icbus=hvis
+while getopts o:t:xr:b: opt; do
 	case $opt in
+	b) case $OPTARG in hvis | hv) icbus=$OPTARG ;; *) echo "run.sh: -b hvis or -b hv" >&2; exit 2 ;; esac ;;
 	o) out=$OPTARG ;;
 	r) instroot=$(realpath "$OPTARG") ;;
 	t) timeout=$OPTARG ;;
@@ -37,7 +42,7 @@ while getopts o:t:xr: opt; do
 	esac
 done
 shift $((OPTIND - 1))
-[ $# -ge 1 ] || { echo "usage: run.sh [-o OUTDIR] [-t SECONDS] [-x] [-r ROOT] KERNEL [SCENARIO...]" >&2; exit 2; }
+[ $# -ge 1 ] || { echo "usage: run.sh [-o OUTDIR] [-t SECONDS] [-x] [-r ROOT] [-b BUS] KERNEL [SCENARIO...]" >&2; exit 2; }
 kname=$1
 shift
 eval "$("$top/scripts/kernels.sh" env "$kname")"
@@ -75,6 +80,9 @@ for s in "$@"; do
 		for f in "$here"/scenarios/*.sh; do order+=("$(basename "$f" .sh)"); done
 	elif [ "$s" = @upstream ]; then
 		for f in "$here"/upstream/*.sh; do order+=("$(basename "$f" .sh)"); done
+	elif [ "$s" = @ic ]; then
+		# The integration services' scenarios: those that run on either bus (-b).
+		for f in "$here"/scenarios/ic_*.sh; do order+=("$(basename "$f" .sh)"); done
 	else
 		order+=("$s")
 	fi
@@ -159,7 +167,7 @@ done
 truncate -s 64M "$out/disk.img"
 
 append="console=ttyS0,115200 rdinit=/init panic=-1 panic_on_warn=1 oops=panic"
-append="$append softlockup_panic=1 loglevel=7 kmemleak=on hvis_kernel=$kname"
+append="$append softlockup_panic=1 loglevel=7 kmemleak=on hvis_kernel=$kname hvis_icbus=$icbus"
 start=$(date +%s.%N)
 rc=0
 timeout --foreground -k 10 "$timeout" qemu-system-x86_64 \

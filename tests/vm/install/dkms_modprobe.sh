@@ -10,8 +10,8 @@ D=/sys/bus/vmbus/devices
 
 modprobe --version | grep -q '^kmod' || fail "modprobe is not kmod's: $(modprobe --version 2>&1)"
 [ -e "$K/modules.dep" ] || fail "no depmod'ed tree at $K"
-for m in hvis_vmbus hvis_ic hvis_heartbeat hvis_shutdown hvis_timesync hvis_kvp hvis_vss \
-	 hvis_fcopy; do
+for m in hvis_vmbus hvis_ic hvis_ic_vmbus hvis_ic_hv hvis_heartbeat hvis_shutdown hvis_timesync \
+	 hvis_kvp hvis_vss hvis_fcopy; do
 	f=$(modinfo -F filename "$m") || fail "modinfo $m: not in the tree"
 	case $f in "$K"/updates/dkms/*) ;; *) fail "$m is $f, not in updates/dkms" ;; esac
 done
@@ -41,6 +41,7 @@ wait_for 30 ic_all_ok || fail "coldplug: not every service OK on the host: $(hvs
 no_hv || fail "coldplug loaded in-tree modules"
 [ "$(grep -c ' loaded$' /tmp/autoload.log)" -ge 6 ] || fail "autoload log: $(cat /tmp/autoload.log)"
 grep -q '^hvis_ic ' /proc/modules || fail "hvis_ic not pulled in as a dependency"
+grep -q '^hvis_ic_hv ' /proc/modules && fail "the kernel's bus binding loaded on hvis's bus"
 echo "coldplug: $(grep -c ' loaded$' /tmp/autoload.log) aliases loaded a module"
 
 # 2. Hotplug: a service module gone, the host offers its device again.
@@ -58,8 +59,8 @@ no_hv || fail "hotplug loaded in-tree modules"
 autoload_stop
 
 # 3. Plain modprobe -r takes it all away, dependencies included.
-modprobe -r hvis_heartbeat hvis_shutdown hvis_timesync hvis_kvp hvis_vss hvis_fcopy ||
-	fail "modprobe -r the services"
+modprobe -r hvis_heartbeat hvis_shutdown hvis_timesync hvis_kvp hvis_vss hvis_fcopy \
+	hvis_ic_vmbus || fail "modprobe -r the services and their binding"
 grep -q '^hvis_ic ' /proc/modules && fail "hvis_ic still loaded after modprobe -r"
 # (modprobe -r also takes the core if nothing uses it any more.)
 if grep -q '^hvis_vmbus ' /proc/modules; then
@@ -67,13 +68,14 @@ if grep -q '^hvis_vmbus ' /proc/modules; then
 fi
 grep -q '^hvis_vmbus ' /proc/modules && fail "hvis_vmbus still loaded"
 
-# 4. And plain modprobe of one service brings the core and the framework.
-modprobe hvis_kvp || fail "modprobe hvis_kvp"
+# 4. And plain modprobe of the binding brings the core, the framework and
+# every service.
+modprobe hvis_ic_vmbus || fail "modprobe hvis_ic_vmbus"
 grep -q '^hvis_vmbus ' /proc/modules && grep -q '^hvis_ic ' /proc/modules ||
-	fail "modprobe hvis_kvp did not load its dependencies"
-wait_for 20 ic_ok "Key-Value Pair Exchange" || fail "KVP not OK after modprobe hvis_kvp"
+	fail "modprobe hvis_ic_vmbus did not load its dependencies"
+wait_for 20 ic_all_ok || fail "not every service OK after modprobe hvis_ic_vmbus"
 no_hv || fail "in-tree modules loaded"
-modprobe -r hvis_kvp || fail "modprobe -r hvis_kvp"
+modprobe -r $IC_SERVICES hvis_ic_vmbus || fail "modprobe -r the services and hvis_ic_vmbus"
 grep -q '^hvis_vmbus ' /proc/modules && modprobe -r hvis_vmbus
 grep '^hvis_[a-z_]* ' /proc/modules | grep -v '^hvis_sim ' && fail "modules left after modprobe -r"
 rmmod hvis_sim

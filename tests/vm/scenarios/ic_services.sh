@@ -55,6 +55,7 @@ check() {	# NAME DRIVER SHORT FW MSG MISMATCH
 expect=$(sized "$expect" "$(echo "$expect" | grep -E '^(WS2008|WS2012|WS2019|6\.0) ')")
 echo "$expect" | while read -r p fw hb sd ts kvp vss fc mism; do
 	[ -n "$p" ] || continue
+	ic_bus_speaks "$p" || { echo "$p: not a host the $IC_VMBUS under test speaks to"; continue; }
 	ic_up profile="$p"
 	check Heartbeat hvis_heartbeat heartbeat "$fw" "$hb" "$mism"
 	check Shutdown hvis_shutdown shutdown "$fw" "$sd" "$mism"

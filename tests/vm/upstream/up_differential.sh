@@ -88,7 +88,7 @@ guest_down() {
 	for m in kvp vss fcopy; do daemon_stop $m; done
 	if [ "$1" = hvis ]; then
 		for m in hvis_fcopy hvis_vss hvis_kvp hvis_timesync hvis_shutdown hvis_heartbeat \
-			 hvis_ic hvis_vmbus; do
+			 hvis_ic_vmbus hvis_ic hvis_vmbus; do
 			rmmod "$m" || fail "rmmod $m"
 		done
 	else

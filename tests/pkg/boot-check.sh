@@ -14,7 +14,11 @@
 #   3. a service module removed: its daemon stops (and does not fail or
 #      restart in a loop); loaded again: the daemon is back;
 #   4. hvis-tools upgraded (daemons restarted), removed (stopped) and
-#      installed again with the devices present (udev starts them).
+#      installed again with the devices present (udev starts them);
+#   5. the kernel's own bus, as on a real guest: Linux's hv_vmbus (built
+#      with the simulator's shim, a test module) in place of hvis_vmbus;
+#      udev loads hvis_ic_hv and the services by the vmbus: aliases, never
+#      hv_utils (blacklisted by hvis-dkms), and the daemons start again.
 
 out=/dev/ttyS1
 say() { echo "$*" >"$out"; }
@@ -182,6 +186,38 @@ if wait_for 20 all_in active && wait_for 10 registered; then
 	pass "package/install-starts (dpkg -i with the devices present: udev starts the daemons)"
 else
 	fail "package/install-starts ($(systemctl list-units --all --no-legend 'hvis-*' | tr '\n' ';'))"
+fi
+
+# --- 5. the kernel's own bus -------------------------------------------------------
+
+modprobe -r $services hvis_ic_vmbus && modprobe -r hvis_vmbus && rmmod hvis_sim ||
+	fail "kernel-bus/hvis-bus-down ($(grep -o '^hvis_[a-z_]*' /proc/modules | tr '\n' ' '))"
+on_kernel_bus() {
+	grep -q '^hvis_ic_hv ' /proc/modules && all_loaded &&
+		[ -d /sys/bus/vmbus/drivers/hvis_kvp ] &&
+		[ -n "$(ls -d /sys/bus/vmbus/drivers/hvis_kvp/*-* 2>/dev/null)" ]
+}
+if insmod /root/hvis_sim.ko && insmod /root/hv_vmbus-sim.ko && wait_for 30 on_kernel_bus; then
+	pass "kernel-bus/udev-loads-hvis_ic_hv (MODALIAS vmbus:..., hv_utils blacklisted)"
+else
+	fail "kernel-bus/udev-loads-hvis_ic_hv ($(grep -o '^h[a-z_]*' /proc/modules | tr '\n' ' '))"
+fi
+if grep -q '^hv_utils ' /proc/modules || [ -d /sys/bus/vmbus/drivers/hv_utils ]; then
+	fail "kernel-bus/no-hv_utils (hv_utils loaded)"
+else
+	pass "kernel-bus/no-hv_utils"
+fi
+if wait_for 30 all_in active && wait_for 10 registered; then
+	pass "kernel-bus/daemons-started (udev, SYSTEMD_WANTS)"
+else
+	fail "kernel-bus/daemons-started ($(systemctl list-units --all --no-legend 'hvis-*' | tr '\n' ';'))"
+fi
+if hvsim kvp set onkbus "kernel bus" --pool 0 &&
+	[ "$(hvsim kvp get onkbus --pool 0)" = "kernel bus" ] &&
+	hvsim copy-file /tmp/src.bin /root/copied2.bin 2>/tmp/copy.err && cmp -s /tmp/src.bin /root/copied2.bin; then
+	pass "kernel-bus/kvp-and-fcopy (through the daemons)"
+else
+	fail "kernel-bus/kvp-and-fcopy ($(hvsim kvp get onkbus --pool 0 2>&1); $(tail -c 200 /tmp/copy.err))"
 fi
 
 say done

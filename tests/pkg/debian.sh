@@ -369,6 +369,18 @@ boot_vm() {
 			return 1
 		}
 	fi
+	# Linux's own hv_vmbus, built with the simulator's shim (the upstream
+	# stage of make check has it; alone, build it), for the kernel's-bus mode.
+	local upko=$top/build/upstream/6.1/drivers/hv/hv_vmbus.ko
+	if [ "$(modinfo -F vermagic "$upko" 2>/dev/null | cut -d' ' -f1)" != "$krel" ]; then
+		upko=$top/build/pkg-upstream/drivers/hv/hv_vmbus.ko
+		HVIS_SIM_SYMVERS=$(dirname "$simko")/../../Module.symvers \
+			tests/upstream/build.sh 6.1 "$top/build/pkg-upstream" >"$vm/upstream-build.log" 2>&1 || {
+			tail -n 20 "$vm/upstream-build.log"
+			fail "boot/upstream-build (see $vm/upstream-build.log)"
+			return 1
+		}
+	fi
 	mkdir -p "$vmroot"
 	# Everything but the compiler, the headers and documentation.
 	tar -C "$root" --one-file-system --exclude=./usr/src --exclude=./usr/lib/gcc \
@@ -377,6 +389,7 @@ boot_vm() {
 		--exclude=./usr/lib/x86_64-linux-gnu/perl --exclude=./usr/share/perl \
 		--exclude=./tmp/debs --exclude=./usr/sbin/policy-rc.d -cf - . | tar -C "$vmroot" -xf -
 	cp "$simko" "$vmroot/root/"
+	cp "$upko" "$vmroot/root/hv_vmbus-sim.ko"
 	cp "${debs[1]}" "$vmroot/root/hvis-tools.deb"
 	install -m 0755 "$top/tests/pkg/boot-check.sh" "$vmroot/usr/local/sbin/hvis-pkgtest"
 	cat >"$vmroot/etc/systemd/system/hvis-pkgtest.service" <<-EOF

@@ -21,7 +21,7 @@ hostname demo-guest
 say "The host: a simulated Windows Server 2022 (hvis_sim stands in for Hyper-V)"
 hvis_insmod hvis_sim profile=WS2022 || fail "hvis_sim: $INSMOD_OUT"
 
-say "Load hvis as DKMS installed it; udev loads a driver per service"
+say "Load hvis as DKMS installed it; udev loads the services (hvis_ic_vmbus brings all six)"
 echo "DKMS put the modules in /lib/modules/$(uname -r)/updates/dkms:"
 ls "/lib/modules/$(uname -r)/updates/dkms"
 run modprobe hvis_vmbus || fail "modprobe hvis_vmbus"

@@ -206,4 +206,5 @@ module_hvis_driver(hvis_fcopy_service);
 
 MODULE_DESCRIPTION("Hyper-V Guest Service Interface (file copy) integration service (hvis)");
 MODULE_LICENSE("GPL");
+HVIS_IC_MODULE_ALIASES(HVIS_IC_FCOPY_ID, HVIS_IC_FCOPY_CLASS);
 MODULE_VERSION(HVIS_VERSION);

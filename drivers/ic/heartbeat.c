@@ -31,4 +31,5 @@ module_hvis_driver(hvis_heartbeat_service);
 
 MODULE_DESCRIPTION("Hyper-V Heartbeat integration service (hvis)");
 MODULE_LICENSE("GPL");
+HVIS_IC_MODULE_ALIASES(HVIS_IC_HEARTBEAT_ID, HVIS_IC_HEARTBEAT_CLASS);
 MODULE_VERSION(HVIS_VERSION);

@@ -520,4 +520,5 @@ module_hvis_driver(hvis_kvp_service);
 
 MODULE_DESCRIPTION("Hyper-V Data Exchange (KVP) integration service (hvis)");
 MODULE_LICENSE("GPL");
+HVIS_IC_MODULE_ALIASES(HVIS_IC_KVP_ID, HVIS_IC_KVP_CLASS);
 MODULE_VERSION(HVIS_VERSION);

@@ -99,4 +99,5 @@ module_hvis_driver(hvis_shutdown_service);
 
 MODULE_DESCRIPTION("Hyper-V Shutdown integration service (hvis)");
 MODULE_LICENSE("GPL");
+HVIS_IC_MODULE_ALIASES(HVIS_IC_SHUTDOWN_ID, HVIS_IC_SHUTDOWN_CLASS);
 MODULE_VERSION(HVIS_VERSION);

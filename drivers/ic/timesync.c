@@ -232,4 +232,5 @@ module_hvis_driver(hvis_timesync_service);
 
 MODULE_DESCRIPTION("Hyper-V Time Synchronization integration service (hvis)");
 MODULE_LICENSE("GPL");
+HVIS_IC_MODULE_ALIASES(HVIS_IC_TIMESYNC_ID, HVIS_IC_TIMESYNC_CLASS);
 MODULE_VERSION(HVIS_VERSION);

@@ -210,4 +210,5 @@ module_hvis_driver(hvis_vss_service);
 
 MODULE_DESCRIPTION("Hyper-V VSS (Backup) integration service (hvis)");
 MODULE_LICENSE("GPL");
+HVIS_IC_MODULE_ALIASES(HVIS_IC_VSS_ID, HVIS_IC_VSS_CLASS);
 MODULE_VERSION(HVIS_VERSION);

@@ -20,12 +20,14 @@
 
 #include <linux/device.h>
 #include <linux/list.h>
+#include <linux/mod_devicetable.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/types.h>
 #include <linux/uuid.h>
 #include <linux/workqueue.h>
 
+#include <hvis/guid.h>
 #include <hvis/ic_wire.h>
 #include <hvis/param.h>
 
@@ -196,6 +198,20 @@ void hvis_ic_unregister(struct hvis_ic_service *svc);
 	.nr_fw = sizeof(_fw) / sizeof((_fw)[0]) + __must_be_array(_fw),		\
 	.msg_versions = (_msg),							\
 	.nr_msg = sizeof(_msg) / sizeof((_msg)[0]) + __must_be_array(_msg)
+
+/*
+ * The aliases udev loads a service module by, on either bus, from its
+ * class's field list (hvis/guid.h) and its guid_t: hvis's own ("hvis_vmbus:<class>") and
+ * the kernel's ("vmbus:<class bytes>", which hv_utils answers too: README,
+ * "Living beside the in-tree stack").  The bindings carry the same, so one
+ * event loads the binding and the service, whichever of them is missing.
+ */
+#define HVIS_IC_MODULE_ALIASES(_id, _class)					\
+	MODULE_ALIAS(_id(HVIS_MODALIAS));					\
+	static const struct hv_vmbus_device_id hvis_ic_alias_ids[] = {		\
+		{ .guid = _class }, {}						\
+	};									\
+	MODULE_DEVICE_TABLE(vmbus, hvis_ic_alias_ids)
 
 /* Packets of the services that leave max_packet 0: their messages are small. */
 #define HVIS_IC_MAX_PACKET	4096

@@ -104,23 +104,27 @@ for k in $ks; do
 	check "kernel-bus-binding-uses-hv_vmbus" eval \
 		'grep -q "kernel/drivers/hv/hv_vmbus.ko" <<<"$deps" &&
 		 ! grep -q "updates/dkms/hvis_vmbus.ko" <<<"$deps"'
-	# Only the bindings carry aliases: hvis's bus's load hvis alone; the
-	# kernel's bus's also match hv_utils, which hvis-dkms blacklists.
+	# A service and its bus's binding answer each alias.  hvis's bus's
+	# aliases load hvis alone; the kernel's bus's (vmbus:) also match
+	# hv_utils, which hvis-dkms blacklists.
 	bad=
-	for a in $(modinfo -F alias "$lm"/updates/dkms/hvis_ic_vmbus.ko*); do
-		r=$(mp --show-depends "$a" 2>&1)
-		grep -q "/hvis_ic_vmbus.ko" <<<"$r" || bad="$bad $a:unresolved"
-		grep -q '/hv_[a-z]*\.ko' <<<"$r" && bad="$bad $a:pulls-in-tree"
-	done
-	for a in $(modinfo -F alias "$lm"/updates/dkms/hvis_ic_hv.ko*); do
-		r=$(mp --show-depends "$a" 2>&1)
-		grep -q "/hvis_ic_hv.ko" <<<"$r" || bad="$bad $a:unresolved"
+	for f in $(installed | grep -v -e hvis_vmbus -e 'hvis_ic\.ko'); do
+		m=$(basename "${f%%.ko*}")
+		for a in $(modinfo -F alias "$f"); do
+			r=$(mp --show-depends "$a" 2>&1)
+			grep -q "/$m.ko" <<<"$r" || bad="$bad $a:$m-unresolved"
+			case $a in
+			hvis_vmbus:*)
+				grep -q "/hvis_ic_vmbus.ko" <<<"$r" || bad="$bad $a:no-binding"
+				grep -q '/hv_[a-z]*\.ko' <<<"$r" && bad="$bad $a:pulls-in-tree"
+				;;
+			vmbus:*) grep -q "/hvis_ic_hv.ko" <<<"$r" || bad="$bad $a:no-binding" ;;
+			*) bad="$bad $a:unknown-form" ;;
+			esac
+		done
 	done
 	[ "$(modinfo -F alias "$lm"/updates/dkms/hvis_ic_hv.ko* | wc -l)" = 6 ] ||
 		bad="$bad hvis_ic_hv:not-six-classes"
-	for f in $(installed | grep -v -e hvis_ic_vmbus -e hvis_ic_hv); do
-		[ -z "$(modinfo -F alias "$f")" ] || bad="$bad $(basename "$f"):has-aliases"
-	done
 	check "aliases-load-only-hvis${bad:+ ($bad)}" [ -z "$bad" ]
 	if [ -n "$MODDIR" ]; then
 		# The control: upstream's alias form (Heartbeat's class bytes) does

@@ -198,17 +198,18 @@ checkpatch() {
 	[ -n "$cp_pl" ] ||
 		cp_pl=$(scripts/kernels.sh source 6.1 2>"$(logname "checkpatch source")")/scripts/checkpatch.pl
 	for f in $(git ls-files '*.c' '*.h' | grep -v -E '^(tools|tests/unit|tests/vm/progs)/'); do
-	# --terse prints one "FILE:LINE: TYPE:..." line per finding.
-	out=$(perl "$cp_pl" --strict --no-tree --terse --show-types \
-		--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG -f "$f" 2>&1 | grep -E "^$f:[0-9]+: ")
-	if [ -z "$out" ]; then
-		record PASS "checkpatch/$f"
-	else
-		echo "$out"
-		record FAIL "checkpatch/$f"
-	fi
+		# --terse prints one "FILE:LINE: TYPE:..." line per finding.
+		out=$(perl "$cp_pl" --strict --no-tree --terse --show-types \
+			--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG -f "$f" 2>&1 | grep -E "^$f:[0-9]+: ")
+		if [ -z "$out" ]; then
+			record PASS "checkpatch/$f"
+		else
+			echo "$out"
+			record FAIL "checkpatch/$f"
+		fi
 	done
 }
+
 # in_order FILE PATTERN...: the patterns match lines of FILE in this order.
 in_order() {
 	local f=$1 p line=0 n
@@ -273,7 +274,10 @@ run_ending() {
 # run_endings STAGE KERNEL: every run declared for STAGE on KERNEL.
 run_endings() {
 	local f
-	for f in $(endings "$1" "$2"); do run_ending "$f" "$2"; done
+	for f in $(endings "$1" "$2"); do
+		unit_bg run_ending "$f" "$2"
+		kuse[$2]+=" $nu"
+	done
 }
 
 # vm_runs KERNEL [seq]: the vm stage's runs of KERNEL, as background units

@@ -115,6 +115,22 @@ drain() {
 	flush
 }
 
+# At most $par VM runs at once, the debug kernel's chain's included: more
+# starve each other of the two cores (measured under other load: with
+# three runs at once beside a build, 5.10's and 6.1's 180 s runs took
+# 583 s and 600 s, run.sh's limit).  A FIFO holds one byte for each free slot.
+mkfifo "$udir/slots"
+exec 6<>"$udir/slots"
+printf '%*s' "$par" '' | tr ' ' x >&6
+vm_slot() { # vm_slot COMMAND...: COMMAND once a VM slot is free
+	local rc
+	read -r -n1 -u 6 _
+	"$@"
+	rc=$?
+	printf x >&6
+	return $rc
+}
+
 # The time is taken now, when the stage starts, not when its line is passed on.
 stage() { unit_fg printf '\n== %s (%ds)\n' "$*" $(($(date +%s) - t0)); }
 
@@ -246,8 +262,8 @@ run_ending() {
 	# shellcheck disable=SC2046 # options and scenario names are words
 	set -- tests/vm/run.sh $(hdr "$f" check-options) -o "$out" "$k" $(hdr "$f" check-first) "$s"
 	case ${verdict:-record} in
-	record) run_lines "vm/${dir:-$k-$s}" "$@" ;;
-	ignore | fail) "$@" >"$log" 2>&1 || rc=$? ;;
+	record) vm_slot run_lines "vm/${dir:-$k-$s}" "$@" ;;
+	ignore | fail) vm_slot "$@" >"$log" 2>&1 || rc=$? ;;
 	*) why+=("check-verdict '$verdict' in $f") ;;
 	esac
 	echo "   $k: $s VM run $(cat "$out/seconds" 2>/dev/null)s"
@@ -311,8 +327,8 @@ selftest_build() { # selftest_build KERNEL
 
 # The debug kernel's chain, from its build (cold, the longest step) to its
 # VM runs, in the background from the start; its output is passed on
-# before the UNLOAD stage's.  Its VM runs come on top of the two
-# background units: the chain is the longest, and waits for no slot.
+# before the UNLOAD stage's.  Its VM runs take VM slots (vm_slot) like
+# every other run, but no background unit's place.
 debug_chain() {
 	local f
 	nice -n 10 scripts/kernels.sh prepare debug >"$(logname "prepare debug")" 2>&1 ||

@@ -11,6 +11,14 @@
 # their W=1 -Werror build from the DKMS stage, which builds them that way.  VM scenarios run on the bootable ones (5.10 6.1 6.12
 # debug); KUnit runs inside the debug kernel's VM.
 #
+# A TCG VM run keeps less than one host core busy, so from the first VM
+# run on the work goes in units (see unit_bg): VM runs and DKMS builds two
+# at a time in the background (HVIS_CHECK_JOBS), beside what runs in the
+# foreground; the debug kernel builds in the background from the start.
+# Each unit's output and results are passed on in the order the units were
+# started, never interleaved, so the output reads the same whatever ends
+# first.
+#
 # The VM runs are declared by the scenarios that end them (tests/vm/ending/,
 # and tests/vm/selftest/ for the harness's own), in header lines; a new
 # ending is a new file, and nothing here changes:
@@ -39,11 +47,92 @@ results=$logs/results
 t0=$(date +%s)
 
 record() { # record PASS|FAIL|SKIP name [detail]
-	echo "$*" >>"$results"
+	# (In a unit, to the unit's results: ures, see unit_bg.)
+	echo "$*" >>"${ures:-$results}"
 	echo "$*"
 }
-stage() { printf '\n== %s (%ds)\n' "$*" $(($(date +%s) - t0)); }
 logname() { echo "$logs/$(echo "$*" | tr '/ ' '__').log"; }
+
+# --- units --------------------------------------------------------------------
+# unit_bg runs a command in the background (at most $par at once), unit_fg
+# runs one now; either way its output and results go to files of the unit,
+# and flush passes them on (output to stdout, results to $results) once
+# every unit started before it has been passed on.
+par=${HVIS_CHECK_JOBS:-2}
+udir=$logs/units
+mkdir -p "$udir"
+nu=0        # units started
+nflushed=0  # units passed on
+declare -A upid=() # running background units: pid -> unit
+udone=()           # unit -> 1 once it has ended
+declare -A kuse=() # kernel -> the background units that read build/KERNEL
+
+flush() {
+	while [ "$nflushed" -lt "$nu" ] && [ -n "${udone[$((nflushed + 1))]:-}" ]; do
+		nflushed=$((nflushed + 1))
+		cat "$udir/$nflushed.out"
+		cat "$udir/$nflushed.res" >>"$results"
+	done
+}
+reap() { # wait for one background unit to end
+	local p=
+	wait -n -p p "${!upid[@]}"
+	if [ -z "$p" ]; then
+		# (Not expected: wait -n found none of them. Wait for one by name.)
+		for p in "${!upid[@]}"; do break; done
+		wait "$p"
+	fi
+	udone[${upid[$p]}]=1
+	unset "upid[$p]"
+}
+unit_bg() { # unit_bg COMMAND...
+	while [ ${#upid[@]} -ge "$par" ]; do reap; done
+	nu=$((nu + 1))
+	: >"$udir/$nu.res"
+	ures=$udir/$nu.res "$@" >"$udir/$nu.out" 2>&1 </dev/null &
+	upid[$!]=$nu
+	flush
+}
+unit_fg() { # unit_fg COMMAND...: its exit status
+	local rc
+	nu=$((nu + 1))
+	: >"$udir/$nu.res"
+	ures=$udir/$nu.res "$@" >"$udir/$nu.out" 2>&1 </dev/null
+	rc=$?
+	udone[nu]=1
+	flush
+	return $rc
+}
+await() { # await UNIT...: until these have ended
+	local n
+	for n; do
+		while [ -z "${udone[$n]:-}" ]; do reap; done
+	done
+	flush
+}
+drain() {
+	while [ ${#upid[@]} -gt 0 ]; do reap; done
+	flush
+}
+
+# At most $par VM runs at once, the debug kernel's chain's included: more
+# starve each other of the two cores (measured under other load: with
+# three runs at once beside a build, 5.10's and 6.1's 180 s runs took
+# 583 s and 600 s, run.sh's limit).  A FIFO holds one byte for each free slot.
+mkfifo "$udir/slots"
+exec 6<>"$udir/slots"
+printf '%*s' "$par" '' | tr ' ' x >&6
+vm_slot() { # vm_slot COMMAND...: COMMAND once a VM slot is free
+	local rc
+	read -r -n1 -u 6 _
+	"$@"
+	rc=$?
+	printf x >&6
+	return $rc
+}
+
+# The time is taken now, when the stage starts, not when its line is passed on.
+stage() { unit_fg printf '\n== %s (%ds)\n' "$*" $(($(date +%s) - t0)); }
 
 # Record the PASS/FAIL/SKIP lines a command prints; a failing command that
 # printed no FAIL line is a failure of NAME.
@@ -71,12 +160,6 @@ expand() { # the static-check names for the kernels asked for
 	done
 }
 
-stage "kernels"
-for k in $(expand); do
-	scripts/kernels.sh prepare "$k" >"$(logname "prepare $k")" 2>&1 ||
-		{ record FAIL "kernel/$k (cannot prepare, see $(logname "prepare $k"))"; }
-done
-
 # sparse runs inside the W=1 build of each kernel asked for by name (C=2:
 # every file, compiled now or not), so no file is compiled twice; the
 # flavours build once, in the DKMS stage.
@@ -93,8 +176,8 @@ sparse_verdict() { # sparse_verdict KERNEL LOG
 	fi
 }
 
-stage "W=1 -Werror builds, sparse"
-for k in $ks; do
+w1_build() { # w1_build KERNEL
+	local k=$1 log env_out
 	log=$(logname "build $k")
 	if env_out=$(scripts/kernels.sh env "$k" 2>/dev/null) && eval "$env_out" &&
 		scripts/build.sh "$KDIR" "build/$k" $MAKEVARS W=1 KCFLAGS=-Werror \
@@ -116,35 +199,32 @@ for k in $ks; do
 		record FAIL "build/$k (see $log)"
 		tail -n 20 "$log"
 	fi
-done
+}
 
-stage "checkpatch --strict"
-cp_pl=$(ls -d "${HVIS_CACHE:-/var/cache/hvis}"/src/linux-source-6.1_*/linux/scripts/checkpatch.pl 2>/dev/null | head -n1)
-if [ -z "$cp_pl" ]; then
-	scripts/kernels.sh prepare debug >/dev/null 2>&1
-	cp_pl=$(ls -d "${HVIS_CACHE:-/var/cache/hvis}"/src/linux-source-6.1_*/linux/scripts/checkpatch.pl | head -n1)
-fi
-for f in $(git ls-files '*.c' '*.h' | grep -v -E '^(tools|tests/unit|tests/vm/progs)/'); do
-	# --terse prints one "FILE:LINE: TYPE:..." line per finding.
-	out=$(perl "$cp_pl" --strict --no-tree --terse --show-types \
-		--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG -f "$f" 2>&1 | grep -E "^$f:[0-9]+: ")
-	if [ -z "$out" ]; then
-		record PASS "checkpatch/$f"
-	else
-		echo "$out"
-		record FAIL "checkpatch/$f"
-	fi
-done
-
-stage "tools"
-if make -C tools >"$(logname tools)" 2>&1; then
-	record PASS "tools/build"
-else
-	record FAIL "tools/build (see $(logname tools))"
-fi
-
-stage "userspace unit tests"
-run_lines unit tests/unit/run.sh
+checkpatch() {
+	local cp_pl d f out
+	# Any unpacked linux-source-6.1 has the checkpatch.pl we use (.done:
+	# kernels.sh may be unpacking one in the background); if none is, the
+	# stock 6.1's source, which the upstream stage unpacks anyway.
+	cp_pl=
+	for d in "${HVIS_CACHE:-/var/cache/hvis}"/src/linux-source-6.1_*; do
+		[ -e "$d/.done" ] && [ -e "$d/linux/scripts/checkpatch.pl" ] &&
+			{ cp_pl=$d/linux/scripts/checkpatch.pl; break; }
+	done
+	[ -n "$cp_pl" ] ||
+		cp_pl=$(scripts/kernels.sh source 6.1 2>"$(logname "checkpatch source")")/scripts/checkpatch.pl
+	for f in $(git ls-files '*.c' '*.h' | grep -v -E '^(tools|tests/unit|tests/vm/progs)/'); do
+		# --terse prints one "FILE:LINE: TYPE:..." line per finding.
+		out=$(perl "$cp_pl" --strict --no-tree --terse --show-types \
+			--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG -f "$f" 2>&1 | grep -E "^$f:[0-9]+: ")
+		if [ -z "$out" ]; then
+			record PASS "checkpatch/$f"
+		else
+			echo "$out"
+			record FAIL "checkpatch/$f"
+		fi
+	done
+}
 
 # in_order FILE PATTERN...: the patterns match lines of FILE in this order.
 in_order() {
@@ -182,8 +262,8 @@ run_ending() {
 	# shellcheck disable=SC2046 # options and scenario names are words
 	set -- tests/vm/run.sh $(hdr "$f" check-options) -o "$out" "$k" $(hdr "$f" check-first) "$s"
 	case ${verdict:-record} in
-	record) run_lines "vm/${dir:-$k-$s}" "$@" ;;
-	ignore | fail) "$@" >"$log" 2>&1 || rc=$? ;;
+	record) vm_slot run_lines "vm/${dir:-$k-$s}" "$@" ;;
+	ignore | fail) vm_slot "$@" >"$log" 2>&1 || rc=$? ;;
 	*) why+=("check-verdict '$verdict' in $f") ;;
 	esac
 	echo "   $k: $s VM run $(cat "$out/seconds" 2>/dev/null)s"
@@ -210,7 +290,57 @@ run_ending() {
 # run_endings STAGE KERNEL: every run declared for STAGE on KERNEL.
 run_endings() {
 	local f
-	for f in $(endings "$1" "$2"); do run_ending "$f" "$2"; done
+	for f in $(endings "$1" "$2"); do
+		unit_bg run_ending "$f" "$2"
+		kuse[$2]+=" $nu"
+	done
+}
+
+# vm_runs KERNEL [seq]: the vm stage's runs of KERNEL, as background units
+# (seq: one after the other, here).
+vm_runs() {
+	local k=$1 f
+	[ -n "$(endings vm "$k")" ] || return 0
+	if [ ! -d "build/$k/src" ]; then
+		if [ "${2:-}" = seq ]; then record FAIL "vm/$k (modules did not build)"; else
+			unit_fg record FAIL "vm/$k (modules did not build)"; fi
+		return 0
+	fi
+	if [ "${2:-}" = seq ]; then
+		for f in $(endings vm "$k"); do run_ending "$f" "$k"; done
+	else
+		run_endings vm "$k"
+	fi
+}
+
+# The modules only the harness's self-test loads, built outside the tree
+# (tests/pkg/debian.sh asserts that nothing else changes it, and may be
+# running meanwhile).
+selftest_build() { # selftest_build KERNEL
+	local k=$1 src=$top/build/$1/selftest-src
+	rm -rf "$src" "build/$k/selftest" && mkdir -p "$src" "build/$k/selftest"
+	cp tests/vm/selftest/Kbuild tests/vm/selftest/*.c "$src/"
+	(eval "$(scripts/kernels.sh env "$k")" &&
+		make -s -C "$KDIR" M="$src" $MAKEVARS modules) >"$(logname "selftest-build $k")" 2>&1
+	mv "$src"/*.ko "build/$k/selftest/" 2>/dev/null
+}
+
+# The debug kernel's chain, from its build (cold, the longest step) to its
+# VM runs, in the background from the start; its output is passed on
+# before the UNLOAD stage's.  Its VM runs take VM slots (vm_slot) like
+# every other run, but no background unit's place.
+debug_chain() {
+	local f
+	nice -n 10 scripts/kernels.sh prepare debug >"$(logname "prepare debug")" 2>&1 ||
+		record FAIL "kernel/debug (cannot prepare, see $(logname "prepare debug"))"
+	printf '\n== the debug kernel, ready after %ds: W=1 -Werror build, sparse, VM scenarios\n' \
+		$(($(date +%s) - t0))
+	w1_build debug
+	vm_runs debug seq
+	[ -n "$(endings selftest debug)" ] || return 0
+	printf '\n== harness self-test on debug (%ds)\n' $(($(date +%s) - t0))
+	selftest_build debug
+	for f in $(endings selftest debug); do run_ending "$f" debug; done
 }
 
 # A run declared for no stage, or none that exists, would never run.
@@ -223,20 +353,74 @@ for f in $(ending_files); do
 	esac
 done
 
-stage "VM scenarios"
+# The tools first, before anything that may start a VM run: every run
+# copies tools/bin.
+stage "tools"
+if make -C tools >"$(logname tools)" 2>&1; then
+	record PASS "tools/build"
+else
+	record FAIL "tools/build (see $(logname tools))"
+fi
+
+stage "userspace unit tests"
+run_lines unit tests/unit/run.sh
+
+stage "kernels"
+# The debug kernel's chain (see debug_chain) starts now; kernels.sh holds
+# the cache lock only while it unpacks the source, not while it builds.
+dbg_pid=
+case " $ks " in *" debug "*)
+	(ures=$udir/debug.res debug_chain; touch "$udir/debug.done") \
+		>"$udir/debug.out" 2>&1 </dev/null &
+	dbg_pid=$!
+	;;
+esac
+# The download of Debian's hv_fcopy_uio_daemon (network-bound),
+# waited for before the first VM run (see there).
+fcu_pid='' fcu_rc=0
+case " $ks " in *" 6.12 "*)
+	tests/upstream/fcopy-uio.sh >"$(logname fcopy-uio)" 2>&1 &
+	fcu_pid=$!
+	;;
+esac
+for k in $(expand); do
+	[ "$k" != debug ] || continue
+	scripts/kernels.sh prepare "$k" >"$(logname "prepare $k")" 2>&1 ||
+		{ record FAIL "kernel/$k (cannot prepare, see $(logname "prepare $k"))"; }
+done
+# The package test's chroot, network-bound when it is made (once): now, in
+# the background.  tests/pkg/debian.sh waits for it (a lock), and makes it
+# itself if this failed, so its status is of no interest here.
+case " $ks " in *" 6.1 "*)
+	tests/pkg/debian.sh --chroot >"$(logname "pkg chroot")" 2>&1 &
+	;;
+esac
+
+# run.sh gives a 6.12 VM Debian's hv_fcopy_uio_daemon if it has been
+# unpacked: so that every such VM gets the same whether the download has
+# ended or not, it ends before the first one starts.
+if [ -n "$fcu_pid" ]; then
+	wait "$fcu_pid"
+	fcu_rc=$?
+fi
+
+# Each kernel's VM runs go in the background once its W=1 build is done,
+# while the next kernel builds.
+stage "W=1 -Werror builds, sparse; their VM scenarios in the background"
 for k in $ks; do
-	[ -n "$(endings vm "$k")" ] || continue
-	[ -d "build/$k/src" ] || { record FAIL "vm/$k (modules did not build)"; continue; }
-	run_endings vm "$k"
+	[ "$k" != debug ] || continue
+	unit_fg w1_build "$k"
+	vm_runs "$k"
 done
 
-stage "Linux's own drivers/hv on the simulated host"
-for k in $ks; do
-	case $k in 5.10 | 6.1 | 6.12) ;; *) continue ;; esac
-	[ -d "build/$k/src" ] || continue
+stage "checkpatch --strict"
+unit_fg checkpatch
+
+upstream_build() { # upstream_build KERNEL: fails if there is nothing to boot
+	local k=$1 log direct
 	log=$(logname "upstream build $k")
 	# 6.12: Debian's hv_fcopy_uio_daemon for Copy-VMFile over uio_hv_generic.
-	if [ "$k" = 6.12 ] && ! tests/upstream/fcopy-uio.sh >"$(logname fcopy-uio)" 2>&1; then
+	if [ "$k" = 6.12 ] && [ "$fcu_rc" != 0 ]; then
 		record FAIL "upstream/6.12/fcopy-uio-daemon (cannot fetch, see $(logname fcopy-uio))"
 	fi
 	if tests/upstream/build.sh "$k" "build/upstream/$k" >"$log" 2>&1; then
@@ -244,7 +428,7 @@ for k in $ks; do
 	else
 		record FAIL "upstream/$k/build (see $log)"
 		tail -n 20 "$log"
-		continue
+		return 1
 	fi
 	# The shim must have bent every way to the hypervisor onto hvis_sim:
 	# no MSR or hypercall instruction, no use of the kernel's hypercall page.
@@ -257,42 +441,78 @@ for k in $ks; do
 	else
 		record FAIL "upstream/$k/no-direct-hypervisor-access ($direct MSR or hypercall sites left)"
 	fi
+}
+
+stage "Linux's own drivers/hv on the simulated host"
+for k in $ks; do
+	case $k in 5.10 | 6.1 | 6.12) ;; *) continue ;; esac
+	[ -d "build/$k/src" ] || continue
+	# Every VM run of a kernel copies build/upstream/KERNEL (run.sh), which
+	# this rebuilds: not while one of them may be starting.
+	# shellcheck disable=SC2086 # unit numbers
+	await ${kuse[$k]:-}
+	unit_fg upstream_build "$k" || continue
 	run_endings upstream "$k"
 done
 
+# One unit a kernel: tests/install/dkms.sh's kernels are independent of
+# each other (a staging root, a log and a VM directory each).
 stage "DKMS into a staging root, booted"
-dk=$(for k in $(expand); do case $k in debug) ;; *) echo "$k" ;; esac; done)
-[ -z "$dk" ] || run_lines dkms tests/install/dkms.sh $dk
+for k in $(expand); do
+	[ "$k" != debug ] || continue
+	unit_bg run_lines "dkms $k" tests/install/dkms.sh "$k"
+	kuse[$k]+=" $nu"
+done
 
 case " $ks " in *" 6.1 "*)
 	stage "Debian packages: build, install in a chroot, boot it with systemd"
-	run_lines pkg tests/pkg/debian.sh
+	unit_fg run_lines pkg tests/pkg/debian.sh
 	;;
 esac
 
-case " $ks " in *" 6.1 "*)
-	stage "make demo"
+demo() {
 	if scripts/demo.sh 6.1 >"$(logname demo)" 2>&1; then
 		record PASS "demo/6.1 (build/vm/demo/console.log)"
 	else
 		record FAIL "demo/6.1 (see $(logname demo))"
 		tail -n 20 "$(logname demo)"
 	fi
+}
+case " $ks " in *" 6.1 "*)
+	stage "make demo"
+	# demo.sh builds build/6.1 again, as make demo does: not while a run
+	# of 6.1 may be copying its modules.
+	# shellcheck disable=SC2086 # unit numbers
+	await ${kuse[6.1]:-}
+	unit_fg demo
 	;;
 esac
 
-# The runs that must fail, with the modules only they load.
+# The runs that must fail, with the modules only they load (the debug
+# kernel's are in its chain).
 first=1
 for k in $ks; do
+	[ "$k" != debug ] || continue
 	[ -n "$(endings selftest "$k")" ] || continue
 	[ $first = 0 ] || stage "harness self-test"
 	first=0
-	eval "$(scripts/kernels.sh env "$k")"
-	make -s -C "$KDIR" M="$top/tests/vm/selftest" $MAKEVARS modules >"$(logname "selftest-build $k")" 2>&1
-	mkdir -p "build/$k/selftest" && mv tests/vm/selftest/*.ko "build/$k/selftest/" 2>/dev/null
-	make -s -C "$KDIR" M="$top/tests/vm/selftest" clean >/dev/null 2>&1
+	unit_fg selftest_build "$k"
 	run_endings selftest "$k"
 done
+
+# The debug kernel's chain takes its turn here.
+if [ -n "$dbg_pid" ]; then
+	nu=$((nu + 1))
+	ln -s debug.out "$udir/$nu.out"
+	touch "$udir/debug.res" && ln -s debug.res "$udir/$nu.res"
+	if [ -e "$udir/debug.done" ]; then
+		wait "$dbg_pid"
+		udone[nu]=1
+	else
+		upid[$dbg_pid]=$nu
+	fi
+	flush
+fi
 
 # Runs that end the VM on purpose: UNLOAD must still reach the host.
 first=1
@@ -303,6 +523,7 @@ for k in $ks; do
 	run_endings unload "$k"
 done
 
+drain
 pass=$(grep -c '^PASS ' "$results")
 fail=$(grep -c '^FAIL ' "$results")
 skip=$(grep -c '^SKIP ' "$results")
@@ -311,5 +532,6 @@ if [ "$fail" != 0 ]; then
 	echo "Failures:"
 	grep '^FAIL ' "$results"
 fi
-echo "$pass passed, $fail failed, $skip skipped"
+echo "$skip skipped"
+echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -188,6 +188,25 @@ prepare_debug() {
 	hash=$( (cat "$frag"; echo "$src") | sha256sum | cut -c1-12)
 	out=$KDIRS/debug/$hash
 	if [ ! -e "$out/.done" ]; then
+		# The build takes a quarter of an hour on two cores, and make check
+		# runs it in the background: meanwhile hold only a lock of the debug
+		# kernel's own, so that the rest of the matrix can be prepared and
+		# queried.  (Its file is outside $KDIRS/debug, which is pruned
+		# below.)  Never wait for one lock while holding the other.
+		flock -u 9
+		exec 8>"$HVIS_CACHE/.lock-debug"
+		flock 8
+		build_debug "$src" "$frag" "$hash" "$out"
+		exec 8>&-
+		flock 9
+	fi
+	ln -sfn "$hash" "$KDIRS/debug/current"
+}
+
+build_debug() { # build_debug SRC FRAGMENT HASH OUT, under the debug lock
+	local src=$1 frag=$2 hash=$3 out=$4
+	# Another run may have built it while this one waited for the lock.
+	if [ ! -e "$out/.done" ]; then
 		log "building the debug kernel (6.1, config $hash): several minutes"
 		rm -rf "$out" && mkdir -p "$out"
 		make -s -C "$src" O="$out" CC=gcc tinyconfig >/dev/null
@@ -202,9 +221,9 @@ prepare_debug() {
 		make -C "$src" O="$out" CC=gcc -j"$JOBS" bzImage modules >"$out/build.log" 2>&1 ||
 			{ tail -n 30 "$out/build.log" >&2; die "debug kernel build failed"; }
 		touch "$out/.done"
-		find "$KDIRS/debug" -mindepth 1 -maxdepth 1 ! -name "$hash" -exec rm -rf {} +
+		find "$KDIRS/debug" -mindepth 1 -maxdepth 1 ! -name "$hash" ! -name current \
+			-exec rm -rf {} +
 	fi
-	ln -sfn "$hash" "$KDIRS/debug/current"
 }
 
 # The newest kernel Debian ships: its own Debian config, prepared by our gcc.

@@ -11,8 +11,15 @@
 #     modules), look at what landed, verify the units, remove and purge,
 #     and look again.
 # Prints PASS/FAIL/SKIP/INFO lines; exits non-zero if anything failed.
-# Needs root (chroot, mounts).  Scratch space: build/pkg/ and
-# $HVIS_CACHE/chroot/ only; everything mounted is unmounted on any exit.
+#
+#   debian.sh --chroot    only make the chroot's tarball, if it is missing
+#                         (make check runs this early, in the background:
+#                         debootstrap is network-bound); a later run waits
+#                         for it, and makes the tarball itself if it failed
+#
+# Needs root (chroot, mounts).  Scratch space: build/pkg/ (--chroot:
+# build/pkg-chroot/) and $HVIS_CACHE/chroot/ only; everything mounted is
+# unmounted on any exit.
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -97,47 +104,55 @@ fi
 mkdir -p "$cdir"
 exec 8>"$cdir/.lock"
 flock 8
+prep=
+if [ "${1:-}" = --chroot ]; then
+	prep=1
+	work=$top/build/pkg-chroot
+	rm -rf "$work" && mkdir -p "$work"
+fi
 
 # --- 1. build ----------------------------------------------------------------------
 
-t0=$(now)
-rm -rf "$work" && mkdir -p "$work"
-before=$(git status --porcelain --ignored 2>/dev/null | grep -v '^!! build/$')
-version=$(dpkg-parsechangelog -l debian/changelog -S Version)
-upstream=${version%-*}
-src=$work/hvis-$upstream
-mkdir -p "$src"
-# The tracked files and the new ones not ignored: the working tree as it
-# would be committed, without build/, objects or tools/bin.
-git ls-files -z -co --exclude-standard |
-	tar --null -T - --ignore-failed-read -cf - 2>/dev/null | tar -C "$src" -xf -
-if [ -n "$(git status --porcelain 2>/dev/null)" ]; then
-	info "building the working tree with its uncommitted changes ($(git rev-parse --short HEAD)+)"
-else
-	info "building $(git rev-parse --short HEAD)"
+if [ -z "$prep" ]; then
+	t0=$(now)
+	rm -rf "$work" && mkdir -p "$work"
+	before=$(git status --porcelain --ignored 2>/dev/null | grep -v '^!! build/$')
+	version=$(dpkg-parsechangelog -l debian/changelog -S Version)
+	upstream=${version%-*}
+	src=$work/hvis-$upstream
+	mkdir -p "$src"
+	# The tracked files and the new ones not ignored: the working tree as it
+	# would be committed, without build/, objects or tools/bin.
+	git ls-files -z -co --exclude-standard |
+		tar --null -T - --ignore-failed-read -cf - 2>/dev/null | tar -C "$src" -xf -
+	if [ -n "$(git status --porcelain 2>/dev/null)" ]; then
+		info "building the working tree with its uncommitted changes ($(git rev-parse --short HEAD)+)"
+	else
+		info "building $(git rev-parse --short HEAD)"
+	fi
+	if (cd "$src" && dpkg-buildpackage -us -uc -b) >"$work/build.log" 2>&1; then
+		pass "build (dpkg-buildpackage -b, $version)"
+	else
+		tail -n 30 "$work/build.log"
+		fail "build (see $work/build.log)"
+		exit 1
+	fi
+	debs=()
+	for p in hvis-dkms_${version}_all hvis-tools_${version}_amd64; do
+		if [ -e "$work/$p.deb" ]; then debs+=("$work/$p.deb"); else fail "build/$p.deb (missing)"; fi
+	done
+	[ ${#debs[@]} -eq 2 ] || exit 1
+	after=$(git status --porcelain --ignored 2>/dev/null | grep -v '^!! build/$')
+	check "build/tree-untouched (git status the same before and after)" [ "$before" = "$after" ]
+	if command -v lintian >/dev/null; then
+		lintian --tag-display-limit 0 "$work"/hvis_"${version}"_amd64.changes >"$work/lintian.log" 2>&1
+		info "lintian: $(grep -c '^E:' "$work/lintian.log") errors, $(grep -c '^W:' "$work/lintian.log") warnings, $(grep -c '^I:' "$work/lintian.log") info ($work/lintian.log)"
+		check "lintian (no errors)" sh -c "! grep -q '^E:' '$work/lintian.log'"
+	else
+		info "lintian not installed, not run"
+	fi
+	t_build=$(($(now) - t0))
 fi
-if (cd "$src" && dpkg-buildpackage -us -uc -b) >"$work/build.log" 2>&1; then
-	pass "build (dpkg-buildpackage -b, $version)"
-else
-	tail -n 30 "$work/build.log"
-	fail "build (see $work/build.log)"
-	exit 1
-fi
-debs=()
-for p in hvis-dkms_${version}_all hvis-tools_${version}_amd64; do
-	if [ -e "$work/$p.deb" ]; then debs+=("$work/$p.deb"); else fail "build/$p.deb (missing)"; fi
-done
-[ ${#debs[@]} -eq 2 ] || exit 1
-after=$(git status --porcelain --ignored 2>/dev/null | grep -v '^!! build/$')
-check "build/tree-untouched (git status the same before and after)" [ "$before" = "$after" ]
-if command -v lintian >/dev/null; then
-	lintian --tag-display-limit 0 "$work"/hvis_"${version}"_amd64.changes >"$work/lintian.log" 2>&1
-	info "lintian: $(grep -c '^E:' "$work/lintian.log") errors, $(grep -c '^W:' "$work/lintian.log") warnings, $(grep -c '^I:' "$work/lintian.log") info ($work/lintian.log)"
-	check "lintian (no errors)" sh -c "! grep -q '^E:' '$work/lintian.log'"
-else
-	info "lintian not installed, not run"
-fi
-t_build=$(($(now) - t0))
 
 # --- 2. the chroot ---------------------------------------------------------------
 
@@ -205,6 +220,13 @@ make_tarball() {
 if [ ! -e "$tarball" ]; then
 	cold=cold
 	make_tarball || { fail "chroot (creating $tarball, see $work/)"; exit 1; }
+	[ -z "$prep" ] || touch "$tarball.early"
+fi
+[ -z "$prep" ] || exit 0
+# Made by an earlier --chroot run for this one: still a cold cache.
+if [ -e "$tarball.early" ]; then
+	cold="cold, made beforehand by --chroot"
+	rm -f "$tarball.early"
 fi
 remove_root "$root" || exit 1
 mkdir -p "$root"

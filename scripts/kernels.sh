@@ -117,6 +117,17 @@ series_abi() {
 
 # --- stock kernels ------------------------------------------------------------
 
+# The image package of an ABI: the signed one, or where the archive has only
+# the unsigned build yet (a security upload publishes it first), that: the
+# same kernel, and QEMU does not check signatures.
+image_pkg() {
+	local p=linux-image-$1-amd64
+	if [ -z "$(apt-cache show "$p" 2>/dev/null | sed -n 's/^Version: //p')" ]; then
+		p=$p-unsigned
+	fi
+	printf '%s\n' "$p"
+}
+
 prepare_stock() {
 	local series=$1 abi root pkgs p f kb
 	apt_setup
@@ -130,7 +141,7 @@ prepare_stock() {
 		esac
 		pkgs="linux-headers-$abi-common linux-headers-$abi-common-rt $kb"
 		for p in $FLAVOURS; do pkgs="$pkgs linux-headers-$abi-$p"; done
-		pkgs="$pkgs linux-image-$abi-amd64"
+		pkgs="$pkgs $(image_pkg "$abi")"
 		rm -rf "$root" && mkdir -p "$root"
 		for p in $pkgs; do
 			f=$(deb_get "$p")
@@ -270,11 +281,12 @@ prepare_newest() {
 # The source of a stock series at exactly the version of its kernel image,
 # so that what is built from it is the booted kernel's own code.
 stock_source() {
-	local series=$1 abi pv
+	local series=$1 abi pv img
 	prepare_stock "$series"
 	abi=$(series_abi "$series")
-	pv=$(apt-cache show "linux-image-$abi-amd64" 2>/dev/null | sed -n 's/^Version: //p' | sort -V | tail -n1)
-	[ -n "$pv" ] || die "no version for linux-image-$abi-amd64"
+	img=$(image_pkg "$abi")
+	pv=$(apt-cache show "$img" 2>/dev/null | sed -n 's/^Version: //p' | sort -V | tail -n1)
+	[ -n "$pv" ] || die "no version for $img"
 	source_tree "$series" "$pv"
 }
 

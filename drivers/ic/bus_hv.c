@@ -169,30 +169,14 @@ static int hvis_ic_hv_remove(struct hv_device *dev)
 }
 #endif
 
-static int hvis_ic_hv_attach(const struct hvis_ic_service *svc, struct module *owner,
-			     const struct attribute_group **groups, void **drv)
+static int hvis_ic_hv_attach(void *drv, const struct hvis_ic_service *svc,
+			     struct module *owner, const struct attribute_group **groups)
 {
-	struct hvis_ic_hv_driver *d;
-	int ret;
+	struct hvis_ic_hv_driver *d = drv;
 
-	d = kzalloc(sizeof(*d), GFP_KERNEL);
-	if (!d)
-		return -ENOMEM;
-	d->svc = svc;
-	d->ids[0].guid = svc->class;
+	hvis_ic_bus_driver_init(d, svc, groups, hvis_ic_hv_probe, hvis_ic_hv_remove);
 	d->ids[0].driver_data = (kernel_ulong_t)d;
-	d->drv.name = svc->drv_name;
-	d->drv.id_table = d->ids;
-	d->drv.probe = hvis_ic_hv_probe;
-	d->drv.remove = hvis_ic_hv_remove;
-	d->drv.driver.dev_groups = groups;
-	ret = __vmbus_driver_register(&d->drv, owner, owner ? owner->name : KBUILD_MODNAME);
-	if (ret) {
-		kfree(d);
-		return ret;
-	}
-	*drv = d;
-	return 0;
+	return __vmbus_driver_register(&d->drv, owner, owner ? owner->name : KBUILD_MODNAME);
 }
 
 static void hvis_ic_hv_detach(void *drv)
@@ -200,11 +184,11 @@ static void hvis_ic_hv_detach(void *drv)
 	struct hvis_ic_hv_driver *d = drv;
 
 	vmbus_driver_unregister(&d->drv);
-	kfree(d);
 }
 
 static struct hvis_ic_bus hvis_ic_hv_bus = {
 	.name		= "hv_vmbus",
+	.drv_size	= sizeof(struct hvis_ic_hv_driver),
 	.attach		= hvis_ic_hv_attach,
 	.detach		= hvis_ic_hv_detach,
 	.open		= hvis_ic_hv_open,
@@ -216,18 +200,7 @@ static struct hvis_ic_bus hvis_ic_hv_bus = {
 	.ref_counter	= hvis_ic_hv_ref_counter,
 };
 
-static int __init hvis_ic_hv_init(void)
-{
-	return hvis_ic_bus_register(&hvis_ic_hv_bus);
-}
-
-static void __exit hvis_ic_hv_exit(void)
-{
-	hvis_ic_bus_unregister(&hvis_ic_hv_bus);
-}
-
-module_init(hvis_ic_hv_init);
-module_exit(hvis_ic_hv_exit);
+module_hvis_ic_bus(hvis_ic_hv_bus);
 
 /* The aliases udev loads this module by: the six classes on the kernel's bus. */
 static const struct hv_vmbus_device_id hvis_ic_hv_ids[] = {

@@ -9,7 +9,6 @@
  * class brings every service up, as a kernel's hv_utils does.
  */
 #include <linux/module.h>
-#include <linux/slab.h>
 
 #include <hvis/ic.h>
 #include <hvis/ic_bus.h>
@@ -70,29 +69,13 @@ static void hvis_ic_vmbus_remove(struct hvis_device *dev)
 	hvis_ic_unbind(&dev->dev);
 }
 
-static int hvis_ic_vmbus_attach(const struct hvis_ic_service *svc, struct module *owner,
-				const struct attribute_group **groups, void **drv)
+static int hvis_ic_vmbus_attach(void *drv, const struct hvis_ic_service *svc,
+				struct module *owner, const struct attribute_group **groups)
 {
-	struct hvis_ic_vmbus_driver *d;
-	int ret;
+	struct hvis_ic_vmbus_driver *d = drv;
 
-	d = kzalloc(sizeof(*d), GFP_KERNEL);
-	if (!d)
-		return -ENOMEM;
-	d->svc = svc;
-	d->ids[0].guid = svc->class;
-	d->drv.name = svc->drv_name;
-	d->drv.id_table = d->ids;
-	d->drv.probe = hvis_ic_vmbus_probe;
-	d->drv.remove = hvis_ic_vmbus_remove;
-	d->drv.driver.dev_groups = groups;
-	ret = __hvis_driver_register(&d->drv, owner);
-	if (ret) {
-		kfree(d);
-		return ret;
-	}
-	*drv = d;
-	return 0;
+	hvis_ic_bus_driver_init(d, svc, groups, hvis_ic_vmbus_probe, hvis_ic_vmbus_remove);
+	return __hvis_driver_register(&d->drv, owner);
 }
 
 static void hvis_ic_vmbus_detach(void *drv)
@@ -100,11 +83,11 @@ static void hvis_ic_vmbus_detach(void *drv)
 	struct hvis_ic_vmbus_driver *d = drv;
 
 	hvis_driver_unregister(&d->drv);
-	kfree(d);
 }
 
 static struct hvis_ic_bus hvis_ic_vmbus_bus = {
 	.name		= "hvis_vmbus",
+	.drv_size	= sizeof(struct hvis_ic_vmbus_driver),
 	.attach		= hvis_ic_vmbus_attach,
 	.detach		= hvis_ic_vmbus_detach,
 	.open		= hvis_ic_vmbus_open,
@@ -116,18 +99,7 @@ static struct hvis_ic_bus hvis_ic_vmbus_bus = {
 	.ref_counter	= hvis_ref_counter,
 };
 
-static int __init hvis_ic_vmbus_init(void)
-{
-	return hvis_ic_bus_register(&hvis_ic_vmbus_bus);
-}
-
-static void __exit hvis_ic_vmbus_exit(void)
-{
-	hvis_ic_bus_unregister(&hvis_ic_vmbus_bus);
-}
-
-module_init(hvis_ic_vmbus_init);
-module_exit(hvis_ic_vmbus_exit);
+module_hvis_ic_bus(hvis_ic_vmbus_bus);
 
 MODULE_DESCRIPTION("Hyper-V integration services (hvis) on hvis's own VMBus");
 MODULE_LICENSE("GPL");

@@ -171,40 +171,24 @@ static u32 hvis_fcopy_request(struct hvis_ic *ic, void *body, u32 len,
 /* A registration: the version the daemon speaks; 1 is answered, 0 is not. */
 static int hvis_fcopy_register(struct hvis_ic *ic, const void *buf, const void **answer)
 {
-	static const s32 hvis_fcopy_registered = HVIS_FCOPY_VERSION_1;
-	s32 version;
+	static const u32 hvis_fcopy_registered = HVIS_FCOPY_VERSION_1;
+	u32 version;
 
 	memcpy(&version, buf, sizeof(version));
-	switch (version) {
-	case HVIS_FCOPY_VERSION_1:
-		*answer = &hvis_fcopy_registered;
-		return sizeof(hvis_fcopy_registered);
-	case HVIS_FCOPY_VERSION_0:
-		return 0;
-	default:
-		dev_warn_ratelimited(ic->dev,
-				     "Guest Service Interface: the daemon registered version %d: refused\n",
-				     version);
-		return -EINVAL;
-	}
+	return hvis_ic_relay_register_number(ic, version, &hvis_fcopy_registered,
+					     HVIS_FCOPY_VERSION_0, answer);
 }
 
 /* Registrations and answers alike are one s32; nothing to undo when the daemon goes. */
 HVIS_IC_RELAY_OPS(hvis_fcopy, "hv_fcopy", sizeof(s32), NULL);
 
 static struct hvis_ic_service hvis_fcopy_service = {
-	HVIS_IC_SERVICE("Guest Service Interface", HVIS_IC_MSG_FCOPY, hvis_fcopy_fw,
-			hvis_fcopy_msgv),
-	.class		= HVIS_IC_FCOPY_CLASS,
+	HVIS_IC_SERVICE(FCOPY, "Guest Service Interface", hvis_fcopy_fw, hvis_fcopy_msgv),
 	.min_body	= sizeof(struct hvis_ic_fcopy_hdr),
 	/* A WRITE is the largest: 6 KiB of data and its headers. */
 	.max_packet	= 8192,
 	.priv_size	= sizeof(struct hvis_fcopy),
 	.relay		= &hvis_fcopy_relay,
 };
-module_hvis_driver(hvis_fcopy_service);
-
-MODULE_DESCRIPTION("Hyper-V Guest Service Interface (file copy) integration service (hvis)");
-MODULE_LICENSE("GPL");
-HVIS_IC_MODULE_ALIASES(HVIS_IC_FCOPY_ID, HVIS_IC_FCOPY_CLASS);
-MODULE_VERSION(HVIS_VERSION);
+module_hvis_ic_service(hvis_fcopy_service, FCOPY,
+		       "Hyper-V Guest Service Interface (file copy) integration service (hvis)");

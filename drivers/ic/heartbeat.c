@@ -22,14 +22,9 @@ static u32 hvis_heartbeat_handle(struct hvis_ic *ic, void *body, u32 len)
 }
 
 static struct hvis_ic_service hvis_heartbeat_service = {
-	HVIS_IC_SERVICE("Heartbeat", HVIS_IC_MSG_HEARTBEAT, hvis_heartbeat_fw, hvis_heartbeat_msg),
-	.class		= HVIS_IC_HEARTBEAT_CLASS,
+	HVIS_IC_SERVICE(HEARTBEAT, "Heartbeat", hvis_heartbeat_fw, hvis_heartbeat_msg),
 	.min_body	= offsetofend(struct hvis_ic_heartbeat, seq_num),
 	.handle		= hvis_heartbeat_handle,
 };
-module_hvis_driver(hvis_heartbeat_service);
-
-MODULE_DESCRIPTION("Hyper-V Heartbeat integration service (hvis)");
-MODULE_LICENSE("GPL");
-HVIS_IC_MODULE_ALIASES(HVIS_IC_HEARTBEAT_ID, HVIS_IC_HEARTBEAT_CLASS);
-MODULE_VERSION(HVIS_VERSION);
+module_hvis_ic_service(hvis_heartbeat_service, HEARTBEAT,
+		       "Hyper-V Heartbeat integration service (hvis)");

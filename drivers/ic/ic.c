@@ -413,7 +413,7 @@ struct hvis_ic_attachment {
 	struct list_head node;
 	struct hvis_ic_service *svc;
 	struct hvis_ic_bus *bus;
-	void *drv;
+	void *drv;			/* bus->drv_size bytes, the bus's driver */
 };
 
 static DEFINE_MUTEX(hvis_ic_reg_lock);	/* the three lists */
@@ -424,21 +424,27 @@ static LIST_HEAD(hvis_ic_attachments);
 static int hvis_ic_attach(struct hvis_ic_service *svc, struct hvis_ic_bus *bus)
 {
 	struct hvis_ic_attachment *a;
-	int ret;
+	int ret = -ENOMEM;
 
 	a = kzalloc(sizeof(*a), GFP_KERNEL);
 	if (!a)
-		return -ENOMEM;
+		goto fail;
 	a->svc = svc;
 	a->bus = bus;
-	ret = bus->attach(svc, svc->owner, hvis_ic_groups, &a->drv);
-	if (ret) {
-		pr_err("%s: cannot register on %s: %d\n", svc->drv_name, bus->name, ret);
-		kfree(a);
-		return ret;
-	}
+	a->drv = kzalloc(bus->drv_size, GFP_KERNEL);
+	if (!a->drv)
+		goto fail;
+	ret = bus->attach(a->drv, svc, svc->owner, hvis_ic_groups);
+	if (ret)
+		goto fail;
 	list_add_tail(&a->node, &hvis_ic_attachments);
 	return 0;
+fail:
+	pr_err("%s: cannot register on %s: %d\n", svc->drv_name, bus->name, ret);
+	if (a)
+		kfree(a->drv);
+	kfree(a);
+	return ret;
 }
 
 /* Every attachment of @svc, or of @bus (the other one NULL). */
@@ -451,68 +457,75 @@ static void hvis_ic_detach(struct hvis_ic_service *svc, struct hvis_ic_bus *bus)
 			continue;
 		list_del(&a->node);
 		a->bus->detach(a->drv);
+		kfree(a->drv);
 		kfree(a);
 	}
 }
 
-int __hvis_ic_register(struct hvis_ic_service *svc, struct module *owner)
+/*
+ * A service or a bus (the other one NULL) arrives: attach it to every bus
+ * or service there is, then list it; or, if one attachment fails, none.
+ */
+static int hvis_ic_arrive(struct hvis_ic_service *svc, struct hvis_ic_bus *bus)
 {
-	struct hvis_ic_bus *bus;
+	struct hvis_ic_service *s;
+	struct hvis_ic_bus *b;
 	int ret = 0;
 
-	if (!svc->max_packet)
-		svc->max_packet = HVIS_IC_MAX_PACKET;
-	svc->owner = owner;
 	mutex_lock(&hvis_ic_reg_lock);
-	list_for_each_entry(bus, &hvis_ic_buses, node) {
-		ret = hvis_ic_attach(svc, bus);
-		if (ret)
-			break;
+	if (svc) {
+		list_for_each_entry(b, &hvis_ic_buses, node)
+			if (!ret)
+				ret = hvis_ic_attach(svc, b);
+	} else {
+		list_for_each_entry(s, &hvis_ic_services, node)
+			if (!ret)
+				ret = hvis_ic_attach(s, bus);
 	}
 	if (ret)
-		hvis_ic_detach(svc, NULL);
-	else
+		hvis_ic_detach(svc, bus);
+	else if (svc)
 		list_add_tail(&svc->node, &hvis_ic_services);
-	mutex_unlock(&hvis_ic_reg_lock);
-	return ret;
-}
-EXPORT_SYMBOL_GPL(__hvis_ic_register);
-
-void hvis_ic_unregister(struct hvis_ic_service *svc)
-{
-	mutex_lock(&hvis_ic_reg_lock);
-	list_del(&svc->node);
-	hvis_ic_detach(svc, NULL);
-	mutex_unlock(&hvis_ic_reg_lock);
-}
-EXPORT_SYMBOL_GPL(hvis_ic_unregister);
-
-int hvis_ic_bus_register(struct hvis_ic_bus *bus)
-{
-	struct hvis_ic_service *svc;
-	int ret = 0;
-
-	mutex_lock(&hvis_ic_reg_lock);
-	list_for_each_entry(svc, &hvis_ic_services, node) {
-		ret = hvis_ic_attach(svc, bus);
-		if (ret)
-			break;
-	}
-	if (ret)
-		hvis_ic_detach(NULL, bus);
 	else
 		list_add_tail(&bus->node, &hvis_ic_buses);
 	mutex_unlock(&hvis_ic_reg_lock);
 	return ret;
 }
+
+/* ... and leaves (its node on its list): every attachment of it goes. */
+static void hvis_ic_leave(struct list_head *node, struct hvis_ic_service *svc,
+			  struct hvis_ic_bus *bus)
+{
+	mutex_lock(&hvis_ic_reg_lock);
+	list_del(node);
+	hvis_ic_detach(svc, bus);
+	mutex_unlock(&hvis_ic_reg_lock);
+}
+
+int __hvis_ic_register(struct hvis_ic_service *svc, struct module *owner)
+{
+	if (!svc->max_packet)
+		svc->max_packet = HVIS_IC_MAX_PACKET;
+	svc->owner = owner;
+	return hvis_ic_arrive(svc, NULL);
+}
+EXPORT_SYMBOL_GPL(__hvis_ic_register);
+
+void hvis_ic_unregister(struct hvis_ic_service *svc)
+{
+	hvis_ic_leave(&svc->node, svc, NULL);
+}
+EXPORT_SYMBOL_GPL(hvis_ic_unregister);
+
+int hvis_ic_bus_register(struct hvis_ic_bus *bus)
+{
+	return hvis_ic_arrive(NULL, bus);
+}
 EXPORT_SYMBOL_GPL(hvis_ic_bus_register);
 
 void hvis_ic_bus_unregister(struct hvis_ic_bus *bus)
 {
-	mutex_lock(&hvis_ic_reg_lock);
-	list_del(&bus->node);
-	hvis_ic_detach(NULL, bus);
-	mutex_unlock(&hvis_ic_reg_lock);
+	hvis_ic_leave(&bus->node, NULL, bus);
 }
 EXPORT_SYMBOL_GPL(hvis_ic_bus_unregister);
 

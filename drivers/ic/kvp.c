@@ -199,24 +199,13 @@ static int hvis_kvp_request_in(struct hvis_kvp *kvp, const void *body, u32 len,
 	m->hdr.operation = w->operation;
 	m->hdr.pool = w->pool;
 
-	switch (w->operation) {
-	case HVIS_KVP_OP_GET_IP_INFO:
-	case HVIS_KVP_OP_SET_IP_INFO:
-		return hvis_kvp_ipinfo_in(kvp, body, len, why);
-	case HVIS_KVP_OP_GET:
-	case HVIS_KVP_OP_SET:
-		need = offsetofend(struct hvis_ic_kvp_msg, value);
-		break;
-	case HVIS_KVP_OP_DELETE:
-		need = offsetofend(struct hvis_ic_kvp_msg, del);
-		break;
-	case HVIS_KVP_OP_ENUMERATE:
-		need = offsetofend(struct hvis_ic_kvp_msg, enumerate);
-		break;
-	default:
+	need = hvis_ic_kvp_need(w->operation);
+	if (!need) {
 		*why = "unknown operation";
 		return -EINVAL;
 	}
+	if (w->operation == HVIS_IC_KVP_GET_IP_INFO || w->operation == HVIS_IC_KVP_SET_IP_INFO)
+		return hvis_kvp_ipinfo_in(kvp, body, len, why);
 	if (len < need) {
 		*why = "short message";
 		return -EINVAL;
@@ -507,8 +496,7 @@ static const struct attribute_group *hvis_kvp_groups[] = {
 /* --- the driver --------------------------------------------------------------------- */
 
 static struct hvis_ic_service hvis_kvp_service = {
-	HVIS_IC_SERVICE("Key-Value Pair Exchange", HVIS_IC_MSG_KVP, hvis_kvp_fw, hvis_kvp_msgv),
-	.class		= HVIS_IC_KVP_CLASS,
+	HVIS_IC_SERVICE(KVP, "Key-Value Pair Exchange", hvis_kvp_fw, hvis_kvp_msgv),
 	/* Operation and pool; the rest per operation. */
 	.min_body	= offsetofend(struct hvis_ic_kvp_msg, pool),
 	.max_packet	= 16384,	/* the IP information is 7456 bytes */
@@ -516,9 +504,5 @@ static struct hvis_ic_service hvis_kvp_service = {
 	.relay		= &hvis_kvp_relay,
 	.dev_groups	= hvis_kvp_groups,
 };
-module_hvis_driver(hvis_kvp_service);
-
-MODULE_DESCRIPTION("Hyper-V Data Exchange (KVP) integration service (hvis)");
-MODULE_LICENSE("GPL");
-HVIS_IC_MODULE_ALIASES(HVIS_IC_KVP_ID, HVIS_IC_KVP_CLASS);
-MODULE_VERSION(HVIS_VERSION);
+module_hvis_ic_service(hvis_kvp_service, KVP,
+		       "Hyper-V Data Exchange (KVP) integration service (hvis)");

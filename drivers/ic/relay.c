@@ -28,6 +28,7 @@
  * holds ic->io while waiting for either (hvis_ic_relay_stop()).
  */
 #include <linux/device.h>
+#include <linux/export.h>
 #include <linux/jiffies.h>
 #include <linux/minmax.h>
 #include <linux/string.h>
@@ -143,6 +144,21 @@ static int hvis_ic_relay_register(struct hvis_ic *ic, struct hvis_ic_daemon *d, 
 	r->state = HVIS_IC_DAEMON_REGISTERING;
 	return 0;
 }
+
+int hvis_ic_relay_register_number(struct hvis_ic *ic, u32 got, const u32 *current_number,
+				  u32 legacy, const void **answer)
+{
+	if (got == *current_number) {
+		*answer = current_number;
+		return sizeof(*current_number);
+	}
+	if (got == legacy)
+		return 0;
+	dev_warn_ratelimited(ic->dev, "%s: the daemon registered as %u: refused\n",
+			     ic->svc->name, got);
+	return -EINVAL;
+}
+EXPORT_SYMBOL_GPL(hvis_ic_relay_register_number);
 
 static int hvis_ic_relay_on_write(struct hvis_ic_daemon *d, void *priv, const void *buf,
 				  size_t len)

@@ -88,16 +88,11 @@ static void hvis_shutdown_answered(struct hvis_ic *ic, u32 status)
 }
 
 static struct hvis_ic_service hvis_shutdown_service = {
-	HVIS_IC_SERVICE("Shutdown", HVIS_IC_MSG_SHUTDOWN, hvis_shutdown_fw, hvis_shutdown_msg),
-	.class		= HVIS_IC_SHUTDOWN_CLASS,
+	HVIS_IC_SERVICE(SHUTDOWN, "Shutdown", hvis_shutdown_fw, hvis_shutdown_msg),
 	.min_body	= sizeof(struct hvis_ic_shutdown),
 	.priv_size	= sizeof(struct hvis_shutdown),
 	.handle		= hvis_shutdown_handle,
 	.answered	= hvis_shutdown_answered,
 };
-module_hvis_driver(hvis_shutdown_service);
-
-MODULE_DESCRIPTION("Hyper-V Shutdown integration service (hvis)");
-MODULE_LICENSE("GPL");
-HVIS_IC_MODULE_ALIASES(HVIS_IC_SHUTDOWN_ID, HVIS_IC_SHUTDOWN_CLASS);
-MODULE_VERSION(HVIS_VERSION);
+module_hvis_ic_service(hvis_shutdown_service, SHUTDOWN,
+		       "Hyper-V Shutdown integration service (hvis)");

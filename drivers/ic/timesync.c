@@ -218,9 +218,7 @@ static void hvis_timesync_exit(struct hvis_ic *ic)
 }
 
 static struct hvis_ic_service hvis_timesync_service = {
-	HVIS_IC_SERVICE("Time Synchronization", HVIS_IC_MSG_TIMESYNC, hvis_timesync_fw,
-			hvis_timesync_msg),
-	.class		= HVIS_IC_TIMESYNC_CLASS,
+	HVIS_IC_SERVICE(TIMESYNC, "Time Synchronization", hvis_timesync_fw, hvis_timesync_msg),
 	/* The 4.0 form is the shorter one; the handler checks the older. */
 	.min_body	= sizeof(struct hvis_ic_timesync_ref),
 	.priv_size	= sizeof(struct hvis_timesync),
@@ -228,9 +226,5 @@ static struct hvis_ic_service hvis_timesync_service = {
 	.exit		= hvis_timesync_exit,
 	.handle		= hvis_timesync_handle,
 };
-module_hvis_driver(hvis_timesync_service);
-
-MODULE_DESCRIPTION("Hyper-V Time Synchronization integration service (hvis)");
-MODULE_LICENSE("GPL");
-HVIS_IC_MODULE_ALIASES(HVIS_IC_TIMESYNC_ID, HVIS_IC_TIMESYNC_CLASS);
-MODULE_VERSION(HVIS_VERSION);
+module_hvis_ic_service(hvis_timesync_service, TIMESYNC,
+		       "Hyper-V Time Synchronization integration service (hvis)");

@@ -142,18 +142,8 @@ static int hvis_vss_register(struct hvis_ic *ic, const void *buf, const void **a
 	static const u32 hvis_vss_registered = HVIS_VSS_OP_REGISTER1;
 	const struct hvis_vss_msg *m = buf;
 
-	switch (m->hdr.operation) {
-	case HVIS_VSS_OP_REGISTER1:
-		*answer = &hvis_vss_registered;
-		return sizeof(hvis_vss_registered);
-	case HVIS_VSS_OP_REGISTER:
-		return 0;
-	default:
-		dev_warn_ratelimited(ic->dev,
-				     "VSS: the daemon wrote operation %u before registering: refused\n",
-				     m->hdr.operation);
-		return -EINVAL;
-	}
+	return hvis_ic_relay_register_number(ic, m->hdr.operation, &hvis_vss_registered,
+					     HVIS_VSS_OP_REGISTER, answer);
 }
 
 static void hvis_vss_gone(struct hvis_ic *ic)
@@ -196,8 +186,7 @@ static void hvis_vss_exit(struct hvis_ic *ic)
 }
 
 static struct hvis_ic_service hvis_vss_service = {
-	HVIS_IC_SERVICE("VSS", HVIS_IC_MSG_VSS, hvis_vss_fw, hvis_vss_msg),
-	.class		= HVIS_IC_VSS_CLASS,
+	HVIS_IC_SERVICE(VSS, "VSS", hvis_vss_fw, hvis_vss_msg),
 	.min_body	= sizeof(struct hvis_ic_vss_msg),
 	/* A FREEZE carries the host's disk information: several KiB. */
 	.max_packet	= 8192,
@@ -206,9 +195,5 @@ static struct hvis_ic_service hvis_vss_service = {
 	.exit		= hvis_vss_exit,
 	.relay		= &hvis_vss_relay,
 };
-module_hvis_driver(hvis_vss_service);
-
-MODULE_DESCRIPTION("Hyper-V VSS (Backup) integration service (hvis)");
-MODULE_LICENSE("GPL");
-HVIS_IC_MODULE_ALIASES(HVIS_IC_VSS_ID, HVIS_IC_VSS_CLASS);
-MODULE_VERSION(HVIS_VERSION);
+module_hvis_ic_service(hvis_vss_service, VSS,
+		       "Hyper-V VSS (Backup) integration service (hvis)");

@@ -45,12 +45,6 @@ HVIS_PARAM_UINT(freeze_timeout_ms, 60000, 0644,
 
 #define SIM_XACT_MIN_TIMEOUT_MS	100
 
-/* Operation numbers of the wire (protocol.md §5.4-§5.6). */
-enum { SIM_KVP_GET, SIM_KVP_SET, SIM_KVP_DELETE, SIM_KVP_ENUMERATE, SIM_KVP_GET_IP_INFO,
-	SIM_KVP_SET_IP_INFO };
-enum { SIM_VSS_HOT_BACKUP = 2, SIM_VSS_FREEZE = 5 };
-enum { SIM_FCOPY_START, SIM_FCOPY_WRITE };
-
 #define SIM_KVP_REG_SZ		1
 #define SIM_KVP_REG_U32		4
 #define SIM_KVP_REG_U64		8
@@ -185,27 +179,20 @@ static int sim_kvp_check(const struct hvis_ic_kvp_msg *q, const void *ans, u32 l
 	if (len >= 2 && (a->operation != q->operation || a->pool != q->pool))
 		return sim_why(why, n, "KVP answer for operation %u pool %u, asked %u pool %u",
 			       a->operation, a->pool, q->operation, q->pool);
-	switch (q->operation) {
-	case SIM_KVP_GET:
-		need = offsetofend(struct hvis_ic_kvp_msg, value);
-		break;
-	case SIM_KVP_ENUMERATE:
-		need = offsetofend(struct hvis_ic_kvp_msg, enumerate);
-		break;
-	case SIM_KVP_GET_IP_INFO:
-		need = sizeof(struct hvis_ic_kvp_ip_msg);
-		break;
-	}
+	/* The answers that carry data carry all of it; the others, their header. */
+	if (q->operation == HVIS_IC_KVP_GET || q->operation == HVIS_IC_KVP_ENUMERATE ||
+	    q->operation == HVIS_IC_KVP_GET_IP_INFO)
+		need = hvis_ic_kvp_need(q->operation);
 	if (len < need)
 		return sim_why(why, n, "KVP %s answer of %u bytes, needs %u",
 			       sim_op_name(sim_kvp_ops, ARRAY_SIZE(sim_kvp_ops), q->operation),
 			       len, need);
 	switch (q->operation) {
-	case SIM_KVP_GET:
+	case HVIS_IC_KVP_GET:
 		return sim_kvp_value(&a->value, false, why, n);
-	case SIM_KVP_ENUMERATE:
+	case HVIS_IC_KVP_ENUMERATE:
 		return sim_kvp_value(&a->enumerate.data, true, why, n);
-	case SIM_KVP_GET_IP_INFO:
+	case HVIS_IC_KVP_GET_IP_INFO:
 		return sim_kvp_ip(&((const struct hvis_ic_kvp_ip_msg *)ans)->ip, why, n);
 	}
 	return 0;
@@ -231,7 +218,7 @@ int sim_ic_xact_check(u16 msgtype, const void *req, u32 req_len, const void *ans
 		return sim_kvp_check(req, ans, len, why, size);
 	case HVIS_IC_MSG_VSS:
 		/* The flags of HOT_BACKUP are read; everything is echoed anyway. */
-		need = vq->operation == SIM_VSS_HOT_BACKUP ? sizeof(*va) : 1;
+		need = vq->operation == HVIS_IC_VSS_HOT_BACKUP ? sizeof(*va) : 1;
 		if (len < need)
 			return sim_why(why, size, "VSS answer of %u bytes", len);
 		if (va->operation != vq->operation)
@@ -272,15 +259,15 @@ void sim_ic_xact_describe(u16 msgtype, const void *body, u32 len, char *buf, siz
 	switch (msgtype) {
 	case HVIS_IC_MSG_KVP:
 		op = sim_op_name(sim_kvp_ops, ARRAY_SIZE(sim_kvp_ops), k->operation);
-		if ((k->operation == SIM_KVP_GET || k->operation == SIM_KVP_SET) &&
+		if ((k->operation == HVIS_IC_KVP_GET || k->operation == HVIS_IC_KVP_SET) &&
 		    len >= offsetofend(typeof(*k), value.key))
 			key = k->value.key;
-		else if (k->operation == SIM_KVP_DELETE && len >= offsetofend(typeof(*k), del))
+		else if (k->operation == HVIS_IC_KVP_DELETE && len >= offsetofend(typeof(*k), del))
 			key = k->del.key;
 		if (key) {
 			sim_utf16_log(key, sizeof(k->value.key) / 2, a, sizeof(a));
 			snprintf(buf, size, "KVP %s pool=%u key=\"%s\"", op, k->pool, a);
-		} else if (k->operation == SIM_KVP_ENUMERATE &&
+		} else if (k->operation == HVIS_IC_KVP_ENUMERATE &&
 			   len >= offsetofend(typeof(*k), enumerate.index)) {
 			snprintf(buf, size, "KVP %s pool=%u index=%u", op, k->pool,
 				 k->enumerate.index);
@@ -294,14 +281,14 @@ void sim_ic_xact_describe(u16 msgtype, const void *body, u32 len, char *buf, siz
 		return;
 	case HVIS_IC_MSG_FCOPY:
 		op = sim_op_name(sim_fcopy_ops, ARRAY_SIZE(sim_fcopy_ops), st->hdr.operation);
-		if (st->hdr.operation == SIM_FCOPY_START && len >= sizeof(*st)) {
+		if (st->hdr.operation == HVIS_IC_FCOPY_START && len >= sizeof(*st)) {
 			sim_utf16_log((const u8 *)st->path_name, ARRAY_SIZE(st->path_name), a,
 				      sizeof(a));
 			sim_utf16_log((const u8 *)st->file_name, ARRAY_SIZE(st->file_name), b,
 				      sizeof(b));
 			snprintf(buf, size, "FCOPY START \"%s\" in \"%s\" size=%llu flags=%#x",
 				 b, a, st->file_size, st->copy_flags);
-		} else if (st->hdr.operation == SIM_FCOPY_WRITE &&
+		} else if (st->hdr.operation == HVIS_IC_FCOPY_WRITE &&
 			   len >= offsetof(typeof(*w), data)) {
 			snprintf(buf, size, "FCOPY WRITE offset=%llu size=%u", w->offset, w->size);
 		} else {
@@ -365,7 +352,7 @@ static unsigned int sim_xact_timeout(const struct sim_xact_file *f)
 {
 	unsigned int ms = READ_ONCE(hvis_param_daemon_timeout_ms);
 
-	if (f->svc->msgtype == HVIS_IC_MSG_VSS && f->req[0] == SIM_VSS_FREEZE)
+	if (f->svc->msgtype == HVIS_IC_MSG_VSS && f->req[0] == HVIS_IC_VSS_FREEZE)
 		ms = READ_ONCE(hvis_param_freeze_timeout_ms);
 	return max_t(unsigned int, ms, SIM_XACT_MIN_TIMEOUT_MS);
 }
@@ -376,7 +363,7 @@ static bool sim_xact_quiet(const struct sim_xact_file *f, u32 len)
 	const struct hvis_ic_fcopy_write *w = (const void *)f->req;
 
 	return f->svc->msgtype == HVIS_IC_MSG_FCOPY && len >= offsetofend(typeof(*w), offset) &&
-	       w->hdr.operation == SIM_FCOPY_WRITE && w->offset;
+	       w->hdr.operation == HVIS_IC_FCOPY_WRITE && w->offset;
 }
 
 static ssize_t sim_xact_write(struct file *file, const char __user *ubuf, size_t len,

@@ -80,6 +80,15 @@ struct hvis_ic_relay_ops {
 };
 
 /*
+ * A reg hook's body for a daemon that registers by one number, @got:
+ * *@current_number is answered with itself, @legacy makes the daemon ready
+ * at once without an answer, anything else is refused (one ratelimited
+ * line).
+ */
+int hvis_ic_relay_register_number(struct hvis_ic *ic, u32 got, const u32 *current_number,
+				  u32 legacy, const void **answer);
+
+/*
  * The relay of a service whose hooks are <prefix>_register, _request and
  * _answer, named <prefix>_relay, whose deadline is the module's parameter
  * daemon_timeout_ms (HVIS_PARAM_UINT): the names say which hook is which,
@@ -187,37 +196,42 @@ void hvis_ic_unregister(struct hvis_ic_service *svc);
 #define hvis_ic_register(svc)	__hvis_ic_register(svc, THIS_MODULE)
 
 /*
- * In a struct hvis_ic_service: what the host calls it, its message type and
- * its version lists (best first), arrays by name: ARRAY_SIZE() spelt out
- * with sizeof, which evaluates neither.  Its driver has the module's name
- * on every bus: one module, one service.
+ * In a struct hvis_ic_service: which service it is (the KVP of
+ * HVIS_IC_MSG_KVP and HVIS_IC_KVP_CLASS), what the host calls it and its
+ * version lists (best first), arrays by name: ARRAY_SIZE() spelt out with
+ * sizeof, which evaluates neither.  Its driver has the module's name on
+ * every bus: one module, one service.
  */
-#define HVIS_IC_SERVICE(_name, _msgtype, _fw, _msg)				\
-	.name = (_name), .drv_name = KBUILD_MODNAME, .msgtype = (_msgtype),	\
+#define HVIS_IC_SERVICE(_kind, _name, _fw, _msg)				\
+	.name = (_name), .drv_name = KBUILD_MODNAME,				\
+	.msgtype = HVIS_IC_MSG_##_kind, .class = HVIS_IC_##_kind##_CLASS,	\
 	.fw_versions = (_fw),							\
 	.nr_fw = sizeof(_fw) / sizeof((_fw)[0]) + __must_be_array(_fw),		\
 	.msg_versions = (_msg),							\
 	.nr_msg = sizeof(_msg) / sizeof((_msg)[0]) + __must_be_array(_msg)
 
+/* Packets of the services that leave max_packet 0: their messages are small. */
+#define HVIS_IC_MAX_PACKET	4096
+
 /*
- * The aliases udev loads a service module by, on either bus, from its
- * class's field list (hvis/guid.h) and its guid_t: hvis's own ("hvis_vmbus:<class>") and
+ * A module that is one service, @__svc of kind @_kind (as HVIS_IC_SERVICE
+ * has it): loading registers it, unloading removes it.  With its modinfo
+ * and the aliases udev loads it by, on either bus, from its class's field
+ * list (hvis/guid.h) and its guid_t: hvis's own ("hvis_vmbus:<class>") and
  * the kernel's ("vmbus:<class bytes>", which hv_utils answers too: README,
  * "Living beside the in-tree stack").  The bindings carry the same, so one
  * event loads the binding and the service, whichever of them is missing.
  */
-#define HVIS_IC_MODULE_ALIASES(_id, _class)					\
-	MODULE_ALIAS(_id(HVIS_MODALIAS));					\
+#define module_hvis_ic_service(__svc, _kind, _desc)				\
 	static const struct hv_vmbus_device_id hvis_ic_alias_ids[] = {		\
-		{ .guid = _class }, {}						\
+		{ .guid = HVIS_IC_##_kind##_CLASS }, {}				\
 	};									\
-	MODULE_DEVICE_TABLE(vmbus, hvis_ic_alias_ids)
-
-/* Packets of the services that leave max_packet 0: their messages are small. */
-#define HVIS_IC_MAX_PACKET	4096
-
-/* A module that is one service: loading registers it, unloading removes it. */
-#define module_hvis_driver(__svc) module_driver(__svc, hvis_ic_register, hvis_ic_unregister)
+	MODULE_DEVICE_TABLE(vmbus, hvis_ic_alias_ids);				\
+	MODULE_ALIAS(HVIS_IC_##_kind##_ID(HVIS_MODALIAS));			\
+	module_driver(__svc, hvis_ic_register, hvis_ic_unregister);		\
+	MODULE_DESCRIPTION(_desc);						\
+	MODULE_LICENSE("GPL");							\
+	MODULE_VERSION(HVIS_VERSION)
 
 /* The VMBus version the device's bus negotiated, (major << 16) | minor. */
 u32 hvis_ic_vmbus_version(const struct hvis_ic *ic);

@@ -24,12 +24,14 @@ struct hvis_ic_service;
 struct hvis_ic_bus {
 	const char *name;	/* as the load line says it: "hvis_vmbus", "hv_vmbus" */
 	/*
-	 * Register a driver for @svc's class on this bus, owned by @owner (the
-	 * service's module), with the framework's @groups on each device;
-	 * *@drv is what detach() is given back.  Probe calls hvis_ic_bind().
+	 * Register the driver at @drv (drv_size bytes, zeroed, the framework's
+	 * to free once detach() has returned) for @svc's class on this bus,
+	 * owned by @owner (the service's module), with the framework's @groups
+	 * on each device.  Probe calls hvis_ic_bind().
 	 */
-	int (*attach)(const struct hvis_ic_service *svc, struct module *owner,
-		      const struct attribute_group **groups, void **drv);
+	size_t drv_size;
+	int (*attach)(void *drv, const struct hvis_ic_service *svc, struct module *owner,
+		      const struct attribute_group **groups);
 	void (*detach)(void *drv);	/* unbinds every device first */
 	/*
 	 * Open @chan with rings of @ring_bytes each way; the binding calls
@@ -61,9 +63,31 @@ struct hvis_ic_bus {
 #define HVIS_IC_SERVICE_MODULES \
 	"post: hvis_heartbeat hvis_shutdown hvis_timesync hvis_kvp hvis_vss hvis_fcopy"
 
-/* A binding's module init and exit. */
+/*
+ * A binding's driver for one service has three members, whatever its bus:
+ * drv, the bus's driver struct; ids, an id table of the service's class and
+ * the end; svc, the service.  attach() fills them in with this, then
+ * registers drv.
+ */
+#define hvis_ic_bus_driver_init(_d, _svc, _groups, _probe, _remove)		\
+	do {									\
+		typeof(_d) __d = (_d);						\
+		const struct hvis_ic_service *__svc = (_svc);			\
+										\
+		__d->svc = __svc;						\
+		__d->ids[0].guid = __svc->class;				\
+		__d->drv.name = __svc->drv_name;				\
+		__d->drv.id_table = __d->ids;					\
+		__d->drv.probe = (_probe);					\
+		__d->drv.remove = (_remove);					\
+		__d->drv.driver.dev_groups = (_groups);				\
+	} while (0)
+
 int hvis_ic_bus_register(struct hvis_ic_bus *bus);
 void hvis_ic_bus_unregister(struct hvis_ic_bus *bus);
+
+/* A binding module: loading registers its bus, unloading removes it. */
+#define module_hvis_ic_bus(__bus) module_driver(__bus, hvis_ic_bus_register, hvis_ic_bus_unregister)
 
 /*
  * For a binding's probe: a device of @svc's class on @bus, and its

@@ -191,7 +191,47 @@ struct hvis_ic_kvp_ip_msg {
 } __packed;
 static_assert(sizeof(struct hvis_ic_kvp_ip_msg) == 7428);
 
+/* KVP operations: the same numbers on the wire as in the daemons' messages. */
+enum hvis_ic_kvp_op {
+	HVIS_IC_KVP_GET		= 0,
+	HVIS_IC_KVP_SET		= 1,
+	HVIS_IC_KVP_DELETE	= 2,
+	HVIS_IC_KVP_ENUMERATE	= 3,
+	HVIS_IC_KVP_GET_IP_INFO	= 4,
+	HVIS_IC_KVP_SET_IP_INFO	= 5,
+};
+
+/*
+ * The body bytes a KVP request of operation @op needs to carry what its
+ * operation reads (the part of the union it uses, or the whole IP
+ * information message); a host's request and the guest's answer to a GET,
+ * an ENUMERATE or a GET_IP_INFO alike.  0: no operation of the protocol.
+ */
+static inline __u32 hvis_ic_kvp_need(__u8 op)
+{
+	const __u32 body = offsetof(struct hvis_ic_kvp_msg, value);
+
+	switch (op) {
+	case HVIS_IC_KVP_GET:
+	case HVIS_IC_KVP_SET:
+		return body + sizeof(struct hvis_ic_kvp_value);
+	case HVIS_IC_KVP_DELETE:
+		return body + sizeof(struct hvis_ic_kvp_delete);
+	case HVIS_IC_KVP_ENUMERATE:
+		return body + sizeof(struct hvis_ic_kvp_enumerate);
+	case HVIS_IC_KVP_GET_IP_INFO:
+	case HVIS_IC_KVP_SET_IP_INFO:
+		return sizeof(struct hvis_ic_kvp_ip_msg);
+	}
+	return 0;
+}
+
 /* VSS (Backup): the operation, and flags for HOT_BACKUP and GET_DM_INFO. */
+enum hvis_ic_vss_op {
+	HVIS_IC_VSS_HOT_BACKUP	= 2,
+	HVIS_IC_VSS_FREEZE	= 5,
+};
+
 struct hvis_ic_vss_msg {
 	__u8 operation;
 	__u8 reserved[7];
@@ -200,8 +240,15 @@ struct hvis_ic_vss_msg {
 static_assert(sizeof(struct hvis_ic_vss_msg) == 12);
 
 /* FCOPY (Guest Service Interface): a common header, then the operation's fields. */
+enum hvis_ic_fcopy_op {
+	HVIS_IC_FCOPY_START	= 0,
+	HVIS_IC_FCOPY_WRITE	= 1,
+	HVIS_IC_FCOPY_COMPLETE	= 2,
+	HVIS_IC_FCOPY_CANCEL	= 3,
+};
+
 struct hvis_ic_fcopy_hdr {
-	__u32 operation;		/* START 0, WRITE 1, COMPLETE 2, CANCEL 3 */
+	__u32 operation;		/* enum hvis_ic_fcopy_op */
 	__u8 service_id0[16];
 	__u8 service_id1[16];
 } __packed;

@@ -91,6 +91,7 @@ static int sim_guid_parse(const char *s, guid_t *g)
  *   profile NAME
  *   inject TYPE SIZE        a bare message of any type and claimed size
  *   mute 0|1                stop answering INITIATE_CONTACT and UNLOAD
+ *   early 0|1               offer every channel before VERSION_RESPONSE
  *   stall 0|1               stop taking posted messages off the queue
  *   corrupt RELID KIND      damage an open channel's ring (index, misaligned,
  *                           desc, big)
@@ -202,6 +203,8 @@ static ssize_t sim_ctl_write(struct file *file, const char __user *ubuf, size_t 
 		ret = sim_cmd_inject(args);
 	else if (!strcmp(cmd, "mute"))
 		ret = sim_cmd_flag(args, sim_hv_set_mute);
+	else if (!strcmp(cmd, "early"))
+		ret = sim_cmd_flag(args, sim_host_set_early);
 	else if (!strcmp(cmd, "corrupt"))
 		ret = sim_cmd_corrupt(args);
 	else if (!strcmp(cmd, "stall"))

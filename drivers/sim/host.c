@@ -116,6 +116,20 @@ static void sim_reset_offers(void)
 	}
 }
 
+static void sim_send_offers(void);
+
+/*
+ * A broken host (the "early" command): at INITIATE_CONTACT it offers every
+ * channel before its VERSION_RESPONSE, whether it then accepts the version,
+ * refuses it or, muted, never answers.  Under sim_host_mutex.
+ */
+static bool sim_early_offers;
+
+void sim_host_set_early(bool on)
+{
+	sim_early_offers = on;
+}
+
 static void sim_on_initiate_contact(const struct hvis_chanmsg_initiate_contact *ic, u32 conn_id)
 {
 	struct hvis_chanmsg_version_response resp = {
@@ -138,6 +152,11 @@ static void sim_on_initiate_contact(const struct hvis_chanmsg_initiate_contact *
 		HVIS_VMBUS_MAJOR(v), HVIS_VMBUS_MINOR(v), conn_id, ic->target_vcpu,
 		sim_hv_muted() ? "no answer" : ok ? "accepted" :
 		again ? "refused (already connected; no reconnect before 3.0)" : "refused");
+	if (sim_early_offers && !again) {
+		sim_chan_reset();
+		sim_reset_offers();
+		sim_send_offers();
+	}
 	if (sim_hv_muted())
 		return;
 	/*
@@ -168,12 +187,11 @@ static void sim_send_offer(struct sim_offer *o, u32 size)
 		o->offer.sub_channel_index);
 }
 
-static void sim_on_request_offers(void)
+/* Every channel not offered yet. */
+static void sim_send_offers(void)
 {
-	struct hvis_chanmsg_hdr done = { .msgtype = HVIS_CHANMSG_ALLOFFERS_DELIVERED };
 	unsigned int i;
 
-	sim_log("G->H REQUESTOFFERS");
 	for (i = 0; i < SIM_MAX_OFFERS; i++) {
 		struct sim_offer *o = &sim_offers[i];
 
@@ -182,6 +200,14 @@ static void sim_on_request_offers(void)
 		o->state = SIM_OFFERED;
 		sim_send_offer(o, sizeof(o->offer));
 	}
+}
+
+static void sim_on_request_offers(void)
+{
+	struct hvis_chanmsg_hdr done = { .msgtype = HVIS_CHANMSG_ALLOFFERS_DELIVERED };
+
+	sim_log("G->H REQUESTOFFERS");
+	sim_send_offers();
 	sim_send(&done, sizeof(done));
 	sim_log("H->G ALLOFFERS_DELIVERED");
 }

@@ -51,6 +51,7 @@ void sim_host_message(u32 conn_id, const void *buf, u32 len);
 u32 sim_host_max_version(void);
 const char *sim_profile_name(void);
 int sim_host_set_profile(const char *name);
+void sim_host_set_early(bool on);
 bool sim_relid_offered(u32 relid, const guid_t **class_id);
 int sim_offer_add(const guid_t *class_id, const guid_t *instance_id);
 int sim_offer_make(const guid_t *class_id, const guid_t *instance_id, u32 sub, u32 relid,

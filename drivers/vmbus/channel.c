@@ -574,7 +574,7 @@ static struct hvis_channel_rings *hvis_channel_take_rings(struct hvis_channel *c
  */
 void hvis_channel_isr(void *event_page)
 {
-	unsigned long *sint2, *flags;
+	unsigned long *sint2, *flags, *int_page;
 	struct hvis_channel *ch;
 	unsigned int relid;
 
@@ -582,14 +582,16 @@ void hvis_channel_isr(void *event_page)
 		return;
 	sint2 = (unsigned long *)((u8 *)event_page +
 				  HVIS_VMBUS_MESSAGE_SINT * HVIS_EVENT_FLAGS_BYTES);
-	if (hvis_conn.version >= HVIS_VMBUS_WIN8)
-		flags = sint2;
-	else if (hvis_conn.int_page && test_and_clear_bit(0, sint2))
-		flags = hvis_conn.int_page;
-	else
-		return;
-
+	/* The interrupt page lives until hvis_conn_free() has seen this end. */
 	rcu_read_lock();
+	int_page = READ_ONCE(hvis_conn.int_page);
+	if (READ_ONCE(hvis_conn.version) >= HVIS_VMBUS_WIN8)
+		flags = sint2;
+	else if (int_page && test_and_clear_bit(0, sint2))
+		flags = int_page;
+	else
+		goto out;
+
 	for_each_set_bit(relid, flags, HVIS_MAX_RELID) {
 		if (!relid || !test_and_clear_bit(relid, flags))
 			continue;
@@ -599,5 +601,6 @@ void hvis_channel_isr(void *event_page)
 		ch->interrupts++;
 		queue_work(system_highpri_wq, &ch->cb_work);
 	}
+out:
 	rcu_read_unlock();
 }

@@ -220,17 +220,23 @@ static void hvis_chanmgmt_fn(struct work_struct *work)
 			break;
 		}
 		kfree(m);
+		/* A host may keep the queue full forever. */
+		cond_resched();
 	}
 }
 
-/* Wait until the host's initial offers are all on the bus (bounded). */
+/*
+ * Wait until the host's initial offers are all on the bus (bounded).  The
+ * work takes messages in order, so once it has seen ALLOFFERS_DELIVERED
+ * every offer before it is a device; it is not flushed, since a host that
+ * streams offers and rescinds would keep a flush from ever returning.
+ */
 void hvis_chanmgmt_wait_offers(void)
 {
 	if (!wait_for_completion_timeout(&hvis_all_offers,
 					 msecs_to_jiffies(hvis_msg_timeout_ms)))
 		pr_warn("the host did not say ALLOFFERS_DELIVERED within %u ms; going on\n",
 			hvis_msg_timeout_ms);
-	flush_workqueue(hvis_chanmgmt_wq);
 }
 
 /**

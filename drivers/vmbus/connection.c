@@ -150,6 +150,16 @@ void hvis_on_message(const struct hvis_hv_message *msg)
 	case HVIS_CHANMSG_OFFERCHANNEL:
 	case HVIS_CHANMSG_RESCIND_CHANNELOFFER:
 	case HVIS_CHANMSG_ALLOFFERS_DELIVERED:
+		/*
+		 * A host offers after REQUESTOFFERS, which goes out once a
+		 * version is agreed.  A device made before that could not be
+		 * removed in order if the connection then failed.
+		 */
+		if (!READ_ONCE(hvis_conn.version)) {
+			pr_err_ratelimited("dropped %s: no VMBus version is agreed yet\n",
+					   hvis_chanmsg_name(hdr->msgtype));
+			return;
+		}
 		hvis_chanmgmt_queue(hdr, len);
 		return;
 	default:
@@ -246,13 +256,34 @@ static int hvis_try_version(u32 version)
 		ret = 0;
 		goto out;
 	}
-	hvis_conn.version = version;
+	WRITE_ONCE(hvis_conn.version, version);
 	hvis_conn.msg_conn_id = version >= HVIS_VMBUS_WIN10_V5 ?
 				w->msg.version.msg_conn_id : HVIS_VMBUS_MESSAGE_CONNECTION_ID;
 	ret = 1;
 out:
 	kfree(w);
 	return ret;
+}
+
+/*
+ * Forget the version and free the pages INITIATE_CONTACT handed over.  The
+ * SynIC interrupt stays possible until the core tears SynIC down, and
+ * below 2.4 it scans the interrupt page: it reads the page under RCU, so
+ * the page goes once no interrupt can still be looking at it.
+ */
+static void hvis_conn_free(void)
+{
+	void *int_page = hvis_conn.int_page;
+	int i;
+
+	WRITE_ONCE(hvis_conn.version, 0);
+	WRITE_ONCE(hvis_conn.int_page, NULL);
+	synchronize_rcu();
+	free_page((unsigned long)int_page);
+	for (i = 0; i < ARRAY_SIZE(hvis_conn.monitor_pages); i++) {
+		free_page((unsigned long)hvis_conn.monitor_pages[i]);
+		hvis_conn.monitor_pages[i] = NULL;
+	}
 }
 
 int hvis_connect(void)
@@ -296,10 +327,7 @@ int hvis_connect(void)
 	return 0;
 
 err:
-	hvis_conn.version = 0;
-	free_page((unsigned long)hvis_conn.int_page);
-	free_page((unsigned long)hvis_conn.monitor_pages[0]);
-	free_page((unsigned long)hvis_conn.monitor_pages[1]);
+	hvis_conn_free();
 	return ret;
 }
 
@@ -351,9 +379,6 @@ void hvis_disconnect(void)
 	if (!hvis_conn.version)
 		return;
 	hvis_unload();
-	hvis_conn.version = 0;
 	hvis_conn.unloaded = false;
-	free_page((unsigned long)hvis_conn.int_page);
-	free_page((unsigned long)hvis_conn.monitor_pages[0]);
-	free_page((unsigned long)hvis_conn.monitor_pages[1]);
+	hvis_conn_free();
 }

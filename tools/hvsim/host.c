@@ -60,7 +60,7 @@ static int inject(int maybe_unused argc, char **argv)
 	return ctl_cmd("inject %s %s", argv[2], argv[3]);
 }
 
-/* mute on|off, stall on|off: the ctl command takes 1 or 0. */
+/* mute, early, stall on|off: the ctl command takes 1 or 0. */
 static int on_off(int maybe_unused argc, char **argv)
 {
 	if (strcmp(argv[2], "on") && strcmp(argv[2], "off")) {
@@ -187,6 +187,8 @@ const struct hvsim_cmd hvsim_host_cmds[] = {
 	  "  inject TYPE SIZE                  send a bare message (testing a broken host)\n" },
 	{ "mute", 1, 1, on_off,
 	  "  mute on|off                       stop or resume answering the guest\n" },
+	{ "early", 1, 1, on_off,
+	  "  early on|off                      offer the channels before answering INITIATE_CONTACT\n" },
 	{ "stall", 1, 1, on_off,
 	  "  stall on|off                      stop or resume reading the guest's messages\n" },
 	{ "corrupt", 2, 2, corrupt,

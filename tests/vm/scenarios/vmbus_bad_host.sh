@@ -3,7 +3,8 @@
 # A host that sends garbage: every malformed message class is refused with
 # a (ratelimited) line in the kernel log, nothing crashes (KASAN and lockdep
 # watch on the debug kernel), and the bus still takes offers afterwards.
-# Last, a host that never answers: loading fails after the timeout, cleanly.
+# Last, a host that never answers: loading fails after the timeout, cleanly,
+# also when it offered channels before answering.
 
 CLASS=6876ab5f-3c64-4c8b-9a2f-687669730001
 D=/sys/bus/vmbus/devices
@@ -103,5 +104,21 @@ expect mute "the host did not answer INITIATE_CONTACT for version 6.0 within 300
 hvsim mute off || fail "unmute"
 hvis_insmod hvis_vmbus || fail "no recovery once the host answers: $INSMOD_OUT"
 ndevices_is 6 || fail "after recovery: $(ndevices) devices"
+rmmod hvis_vmbus || fail "rmmod hvis_vmbus"
+
+# A host that offers its channels before any version is agreed, then never
+# answers: the offers are dropped (a device made then could not be removed
+# in order once the load fails), and the load fails cleanly.  Then the same
+# host answering: the early offers dropped again, REQUESTOFFERS brings them.
+hvsim early on || fail "early on"
+hvsim mute on || fail "mute"
+dmesg_mark early
+hvis_insmod hvis_vmbus msg_timeout_ms=300 && fail "hvis_vmbus loaded without a host answering"
+expect early "dropped OFFERCHANNEL: no VMBus version is agreed yet"
+[ -e /sys/bus/vmbus ] && fail "bus left behind after offers before the version"
+hvsim mute off || fail "unmute"
+hvis_insmod hvis_vmbus || fail "early offers, then an answer: $INSMOD_OUT"
+ndevices_is 6 || fail "early offers, then an answer: $(ndevices) devices"
+hvsim early off || fail "early off"
 rmmod hvis_vmbus && rmmod hvis_sim || fail "rmmod"
 exit 0

@@ -121,7 +121,8 @@ int hvis_ring_write(struct hvis_ring *r, u16 type, u16 flags, u64 trans_id,
 	*signal = false;
 	padded = ALIGN(sizeof(d) + len, 8);
 	total = padded + HVIS_PKT_TRAILER;
-	if (len > U16_MAX * 8 || total >= r->size)
+	/* The descriptor counts the packet, descriptor and padding included, in 16 bits. */
+	if (len > U16_MAX * 8 || padded / 8 > U16_MAX || total >= r->size)
 		return -EMSGSIZE;
 
 	rd = READ_ONCE(r->ctl->read_index);

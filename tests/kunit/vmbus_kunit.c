@@ -9,6 +9,7 @@
  */
 #include <kunit/test.h>
 #include <linux/export.h>
+#include <linux/sizes.h>
 
 #undef EXPORT_SYMBOL_GPL
 #define EXPORT_SYMBOL_GPL(sym)
@@ -256,15 +257,20 @@ static struct kunit_suite hvis_validate_suite = {
 
 #define DATA_BYTES	512	/* small, so that tests wrap quickly */
 
-static struct hvis_ring *test_ring(struct kunit *test)
+static struct hvis_ring *test_ring_of(struct kunit *test, u32 data_bytes)
 {
 	struct hvis_ring *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
-	void *pages = kunit_kzalloc(test, sizeof(struct hvis_ring_ctl) + DATA_BYTES, GFP_KERNEL);
+	void *pages = kunit_kzalloc(test, sizeof(struct hvis_ring_ctl) + data_bytes, GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, r);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, pages);
-	hvis_ring_init(r, pages, sizeof(struct hvis_ring_ctl) + DATA_BYTES);
+	hvis_ring_init(r, pages, sizeof(struct hvis_ring_ctl) + data_bytes);
 	return r;
+}
+
+static struct hvis_ring *test_ring(struct kunit *test)
+{
+	return test_ring_of(test, DATA_BYTES);
 }
 
 /* The reader's view of the same memory: indices are shared, private ones are not. */
@@ -359,6 +365,32 @@ static void ring_full_and_empty(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 0, n);
 }
 
+/*
+ * A descriptor counts a packet's bytes in 8-byte units in 16 bits, so no
+ * packet reaches 512 KiB, however large the ring: the largest payload that
+ * fits is 8 * 65535 less the descriptor.  One byte more would wrap the
+ * count and tell the host of a packet far shorter than what was written.
+ */
+static void ring_packet_length_limit(struct kunit *test)
+{
+	const u32 max = U16_MAX * 8 - sizeof(struct hvis_pkt_desc);
+	struct hvis_ring *w = test_ring_of(test, SZ_1M), *rd = peer_of(test, w);
+	u8 *buf = kunit_kzalloc(test, max + 8, GFP_KERNEL);
+	struct hvis_pkt_desc d;
+	bool sig;
+	u32 len;
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, buf);
+	KUNIT_EXPECT_EQ(test, -EMSGSIZE,
+			hvis_ring_write(w, HVIS_PKT_DATA_INBAND, 0, 1, buf, max + 8, &sig));
+	KUNIT_EXPECT_EQ(test, -EMSGSIZE,
+			hvis_ring_write(w, HVIS_PKT_DATA_INBAND, 0, 1, buf, max + 1, &sig));
+	KUNIT_ASSERT_EQ(test, 0, hvis_ring_write(w, HVIS_PKT_DATA_INBAND, 0, 2, buf, max, &sig));
+	KUNIT_ASSERT_EQ(test, 0, hvis_ring_read(rd, buf, max + 8, &len, &d, &sig));
+	KUNIT_EXPECT_EQ(test, max, len);
+	KUNIT_EXPECT_EQ(test, 2ull, d.trans_id);
+}
+
 /* The first packet into an empty, unmasked ring signals; the next does not. */
 static void ring_write_signals_once(struct kunit *test)
 {
@@ -429,6 +461,7 @@ static struct kunit_case hvis_ring_cases[] = {
 	KUNIT_CASE(ring_round_trip_with_wrap),
 	KUNIT_CASE(ring_full_and_empty),
 	KUNIT_CASE(ring_write_signals_once),
+	KUNIT_CASE(ring_packet_length_limit),
 	KUNIT_CASE(ring_short_buffer_keeps_packet),
 	KUNIT_CASE(ring_corrupt_indices),
 	KUNIT_CASE(ring_bad_descriptors),

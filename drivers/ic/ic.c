@@ -137,22 +137,39 @@ static void hvis_ic_one(struct hvis_ic *ic, u32 len, u64 trans_id)
 	hvis_ic_answer(ic, len, trans_id, status, handled);
 }
 
+/* Packets one call reads at most: more than any host has a reason to queue. */
+#define HVIS_IC_READ_BUDGET	64
+
 void hvis_ic_on_packets(struct hvis_ic *ic)
 {
 	u64 trans_id;
 	u32 len;
 	int ret;
 
+	unsigned int budget = HVIS_IC_READ_BUDGET;
+
 	mutex_lock(&ic->io);
 	/* The host sends one transaction at a time; a pending one holds the rest. */
 	while (!ic->pending) {
+		/* A host that refills the ring as fast as it is read: yield, then go on. */
+		if (!budget--) {
+			queue_work(system_wq, &ic->resume);
+			break;
+		}
 		ret = ic->bus->recv(ic->chan, ic->buf, ic->svc->max_packet, &len, &trans_id);
 		if (ret == -EAGAIN || ret == -EIO)
 			break;	/* empty, or broken (the core said so) */
 		if (ret == -ENOBUFS) {
 			hvis_ic_error(ic, "packet of %u bytes dropped: larger than %u", len,
 				      ic->svc->max_packet);
-			if (ic->bus->skip(ic->chan))
+			/*
+			 * Dropped even where the skip fails on what it read (a
+			 * completion nobody asked for): read on, or the host,
+			 * which signals only an empty ring's first packet, is
+			 * never heard again.  Stop only where the packet stays.
+			 */
+			ret = ic->bus->skip(ic->chan);
+			if (ret == -EIO || ret == -EAGAIN || ret == -ENOMEM)
 				break;
 			continue;
 		}

@@ -223,19 +223,49 @@ static void sim_chan_work(struct work_struct *work)
 }
 
 /*
+ * One packet of @type carrying @payload (@len bytes; zeros if NULL) into
+ * the guest's receive ring of @c, not yet signalled.  Under sim_chan_lock.
+ */
+static int sim_chan_put(struct sim_chan *c, u16 type, const void *payload, u32 len,
+			u64 trans_id, bool *signal)
+{
+	struct hvis_pkt_desc *d;
+	u32 total = sizeof(*d) + ALIGN(len, 8);
+	int ret;
+
+	/* c->buf holds the whole GPADL, so anything that fits a ring fits it. */
+	if (total + HVIS_PKT_TRAILER >= c->to_guest.size || total / 8 > U16_MAX)
+		return -EMSGSIZE;
+	d = (struct hvis_pkt_desc *)c->buf;
+	memset(d, 0, total);
+	d->type = type;
+	d->offset8 = sizeof(*d) / 8;
+	d->len8 = total / 8;
+	d->trans_id = trans_id;
+	if (payload)
+		memcpy(c->buf + sizeof(*d), payload, len);
+	ret = sim_ring_write(&c->to_guest, c->buf, total, signal);
+	sim_cap_pkt(ret, HVCAP_H2G, c - sim_chans + 1, c->buf, total);
+	return ret;
+}
+
+/*
  * A client's way into a channel: one in-band packet carrying @payload (@len
  * bytes) with transaction id @trans_id, into the guest's receive ring of
  * the channel @relid as it was opened the @gen-th time.  -ENOTCONN when
  * that channel is gone (closed, or closed and opened again) or a raw
  * endpoint plays the host; -EAGAIN when the ring has no room now.
+ *
+ * A broken host puts @junk bytes before it (0: none): a completion for a
+ * transaction the guest never made, in the same signal, so that the guest
+ * finds both in its ring at once.
  */
-int sim_chan_send_inband(u32 relid, u64 gen, const void *payload, u32 len, u64 trans_id)
+int sim_chan_send_inband(u32 relid, u64 gen, const void *payload, u32 len, u64 trans_id,
+			 u32 junk)
 {
-	struct hvis_pkt_desc *d;
-	u32 total = sizeof(*d) + ALIGN(len, 8);
+	bool signal = false, more = false;
 	struct sim_chan *c;
-	bool signal;
-	int ret;
+	int ret = 0;
 
 	if (!relid || relid > SIM_MAX_OFFERS)
 		return -EINVAL;
@@ -245,21 +275,11 @@ int sim_chan_send_inband(u32 relid, u64 gen, const void *payload, u32 len, u64 t
 		ret = -ENOTCONN;
 		goto out;
 	}
-	/* c->buf holds the whole GPADL, so anything that fits a ring fits it. */
-	if (total + HVIS_PKT_TRAILER >= c->to_guest.size || total / 8 > U16_MAX) {
-		ret = -EMSGSIZE;
-		goto out;
-	}
-	d = (struct hvis_pkt_desc *)c->buf;
-	memset(d, 0, total);
-	d->type = HVIS_PKT_DATA_INBAND;
-	d->offset8 = sizeof(*d) / 8;
-	d->len8 = total / 8;
-	d->trans_id = trans_id;
-	memcpy(c->buf + sizeof(*d), payload, len);
-	ret = sim_ring_write(&c->to_guest, c->buf, total, &signal);
-	sim_cap_pkt(ret, HVCAP_H2G, relid, c->buf, total);
-	if (!ret && signal)
+	if (junk)
+		ret = sim_chan_put(c, HVIS_PKT_COMP, NULL, junk, SIM_CHAN_JUNK_ID, &signal);
+	if (!ret)
+		ret = sim_chan_put(c, HVIS_PKT_DATA_INBAND, payload, len, trans_id, &more);
+	if (signal || more)
 		sim_chan_signal_guest(c);
 out:
 	mutex_unlock(&sim_chan_lock);

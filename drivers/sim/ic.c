@@ -379,8 +379,8 @@ static void sim_ic_timeout(struct sim_ic *s)
 static void sim_ic_step(struct sim_ic *s)
 {
 	unsigned long now = jiffies;
+	u32 relid, len = 0, junk;
 	u64 gen, trans_id;
-	u32 relid, len = 0;
 	int ret;
 
 	mutex_lock(&s->send_lock);
@@ -396,12 +396,14 @@ static void sim_ic_step(struct sim_ic *s)
 	relid = s->relid;
 	gen = s->gen;
 	trans_id = s->txn.trans_id;
+	junk = s->txn.req == SIM_REQ_PROBE && s->txn.probe == SIM_PROBE_BIGCOMP ?
+	       SIM_IC_JUNK_BYTES : 0;
 	sim_ic_rearm(s, now);
 	sim_ic_unlock();
 	if (!len)
 		goto out;
 
-	ret = sim_chan_send_inband(relid, gen, s->pkt, len, trans_id);
+	ret = sim_chan_send_inband(relid, gen, s->pkt, len, trans_id, junk);
 	if (ret) {
 		mutex_lock(&sim_ic_lock);
 		if (s->txn.req && s->txn.trans_id == trans_id) {

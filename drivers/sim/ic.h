@@ -57,6 +57,7 @@ enum sim_ic_req {
 };
 
 /* The broken packets of icbad; see sim_ic_build_probe(). */
+#define SIM_IC_JUNK_BYTES	6000	/* more than a util service's 4096-byte packets */
 enum sim_ic_probe {
 	SIM_PROBE_TINY,
 	SIM_PROBE_OVERRUN,
@@ -66,6 +67,7 @@ enum sim_ic_probe {
 	SIM_PROBE_NEGSHORT,
 	SIM_PROBE_NOCOMMON,
 	SIM_PROBE_RENEGOTIATE,
+	SIM_PROBE_BIGCOMP,	/* junk the guest must read past, then an unknown type */
 	SIM_PROBE_ABSURD,	/* from here on: Time Synchronization only */
 	SIM_PROBE_FUTURE,
 	SIM_PROBE_STALE,

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * A broken host, for the icbad command: packets a correct guest refuses or
- * drops (too short, overrunning, of an unknown type, NEGOTIATEs whose
- * counts lie), real negotiations that find no common version or start
+ * drops (too short, overrunning, of an unknown type, behind junk,
+ * NEGOTIATEs whose counts lie), real negotiations that find no common version or start
  * over, and time samples that lie about when they were taken.
  */
 #include <linux/kernel.h>
@@ -17,6 +17,7 @@ static const char * const sim_ic_probe_names[] = {
 	[SIM_PROBE_UNKNOWN] = "unknown", [SIM_PROBE_SHORT] = "short",
 	[SIM_PROBE_NEGCOUNT] = "negcount", [SIM_PROBE_NEGSHORT] = "negshort",
 	[SIM_PROBE_NOCOMMON] = "nocommon", [SIM_PROBE_RENEGOTIATE] = "renegotiate",
+	[SIM_PROBE_BIGCOMP] = "bigcomp",
 	[SIM_PROBE_ABSURD] = "absurd", [SIM_PROBE_FUTURE] = "future",
 	[SIM_PROBE_STALE] = "stale",
 };
@@ -41,6 +42,11 @@ u32 sim_ic_build_probe(struct sim_ic *s)
 		m->ic.msgsize = 1000;
 		break;
 	case SIM_PROBE_UNKNOWN:
+	case SIM_PROBE_BIGCOMP:
+		/*
+		 * BIGCOMP: behind an oversized completion nobody asked for
+		 * (sim_ic_step()), which the guest must drop and read past.
+		 */
 		len = sim_ic_start(s, 42, 8);
 		break;
 	case SIM_PROBE_SHORT:

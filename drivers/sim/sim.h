@@ -77,7 +77,10 @@ u64 sim_chan_signal_event(u64 input);
 bool sim_chan_is_open(u32 relid);
 unsigned int sim_chan_gpadl_count(void);
 int sim_chan_corrupt(u32 relid, const char *kind);
-int sim_chan_send_inband(u32 relid, u64 gen, const void *payload, u32 len, u64 trans_id);
+int sim_chan_send_inband(u32 relid, u64 gen, const void *payload, u32 len, u64 trans_id,
+			 u32 junk);
+/* The transaction id of a broken host's junk completion: one no guest issues. */
+#define SIM_CHAN_JUNK_ID	0xbad0bad0bad0ULL
 void sim_chan_debugfs(struct dentry *dir);
 void sim_raw_debugfs(struct dentry *dir);
 

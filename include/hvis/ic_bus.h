@@ -49,7 +49,11 @@ struct hvis_ic_bus {
 	 * is broken; any other error: that packet was dropped.
 	 */
 	int (*recv)(void *chan, void *buf, u32 size, u32 *len, u64 *trans_id);
-	int (*skip)(void *chan);		/* drop the packet recv() refused */
+	/*
+	 * Drop the packet recv() refused: 0 or any error but these, it is
+	 * gone; -EIO, the channel is broken; -ENOMEM, it stays.
+	 */
+	int (*skip)(void *chan);
 	int (*send)(void *chan, const void *buf, u32 len, u64 trans_id);
 	u32 (*vmbus_version)(void);	/* negotiated with the host, (major << 16) | minor */
 	u64 (*ref_counter)(void);	/* the partition reference counter, 100 ns units */

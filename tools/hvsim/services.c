@@ -283,7 +283,7 @@ const struct hvsim_cmd hvsim_service_cmds[] = {
 	{ "icbad", 2, -1, icbad,
 	  "  icbad SERVICE KIND                send one malformed message (testing the guest):\n"
 	  "                                    tiny overrun unknown short negcount negshort\n"
-	  "                                    nocommon renegotiate; timesync also absurd future\n"
-	  "                                    stale\n" },
+	  "                                    nocommon renegotiate bigcomp; timesync also absurd\n"
+	  "                                    future stale\n" },
 	{ NULL }
 };

@@ -2,8 +2,8 @@
 #
 # A broken host, service by service: packets too short for the headers,
 # bodies past the packet's end, unknown message types, short bodies,
-# malformed NEGOTIATEs and one with no version in common, absurd, future
-# and stale times.  Each is refused and counted (ic/errors, ic/last_error,
+# malformed NEGOTIATEs and one with no version in common, junk to read
+# past, absurd, future and stale times.  Each is refused and counted (ic/errors, ic/last_error,
 # a ratelimited log line); the service works on afterwards.
 ic_up
 for s in Heartbeat Shutdown "Time Synchronization"; do
@@ -38,6 +38,21 @@ for s in heartbeat:hvis_heartbeat shutdown:hvis_shutdown timesync:hvis_timesync;
 	hvsim icbad "$short" renegotiate || fail "hvsim icbad $short renegotiate"
 	wait_for 10 sh -c "[ \$(cat $(ic_dev "$drv")/ic/message_version) != none ]" ||
 		fail "$short: no versions after a good NEGOTIATE"
+done
+# Junk to read past: an oversized completion for a transaction the guest
+# never made and, in the same signal, a message of an unknown type.  The
+# first is dropped, the second answered; a guest that stopped reading at
+# the first would never be signalled for the second (the host signals only
+# an empty ring's first packet) and the service would hang.
+for s in heartbeat:hvis_heartbeat shutdown:hvis_shutdown timesync:hvis_timesync; do
+	short=${s%%:*} drv=${s#*:}
+	out=$(hvsim icbad "$short" bigcomp) || fail "hvsim icbad $short bigcomp: $out"
+	case $out in
+	*"refused it (failure status)"*) ;;
+	*) fail "$short: the message behind the junk: $out" ;;
+	esac
+	ic_guest "$drv" last_error | grep -q "message type 42 refused" ||
+		fail "$short bigcomp: last_error '$(ic_guest "$drv" last_error)'"
 done
 wait_for 10 ic_ok Heartbeat || fail "heartbeat '$(ic_host Heartbeat primary)' after it all"
 wait_for 10 ic_ok "Time Synchronization" || fail "timesync not OK after it all"

@@ -6,6 +6,7 @@
  */
 #include <linux/kobject.h>
 #include <linux/module.h>
+#include <linux/ratelimit.h>
 #include <linux/reboot.h>
 
 #include <hvis/ic.h>
@@ -62,6 +63,13 @@ static u32 hvis_shutdown_handle(struct hvis_ic *ic, void *body, u32 len)
 	return HVIS_IC_S_OK;
 }
 
+/*
+ * A host that repeats its hibernate request gets its answer each time, but
+ * udev (and the log) hears of it once a minute at most: a hibernation takes
+ * longer than that to get going, and the host must not be able to flood.
+ */
+static DEFINE_RATELIMIT_STATE(hvis_shutdown_hibernate_rs, 60 * HZ, 1);
+
 static void hvis_shutdown_answered(struct hvis_ic *ic, u32 status)
 {
 	struct hvis_shutdown *sd = ic->priv;
@@ -78,6 +86,8 @@ static void hvis_shutdown_answered(struct hvis_ic *ic, u32 status)
 		orderly_reboot();
 		break;
 	case HVIS_SHUTDOWN_HIBERNATE:
+		if (!__ratelimit(&hvis_shutdown_hibernate_rs))
+			break;
 		dev_notice(dev, "the host asked for a hibernation: uevent sent\n");
 		/* What a udev rule matches to start it, as with the in-tree driver. */
 		kobject_uevent_env(&dev->kobj, KOBJ_CHANGE, (char *[]){ "EVENT=hibernate", NULL });

@@ -13,6 +13,7 @@
  */
 #include <linux/module.h>
 #include <linux/ptp_clock_kernel.h>
+#include <linux/ratelimit.h>
 #include <linux/spinlock.h>
 #include <linux/timekeeping.h>
 
@@ -103,6 +104,12 @@ static const struct ptp_clock_info hvis_timesync_ptp_info = {
 	.enable		= hvis_timesync_ptp_enable,
 };
 
+/*
+ * The host decides how often the clock is set; a line for each setting
+ * would let it fill the log.  The first few are what an admin reads.
+ */
+static DEFINE_RATELIMIT_STATE(hvis_timesync_log_rs, 60 * HZ, 5);
+
 static void hvis_timesync_set_clock(struct hvis_ic *ic, const char *why)
 {
 	struct hvis_timesync *ts = ic->priv;
@@ -120,8 +127,10 @@ static void hvis_timesync_set_clock(struct hvis_ic *ic, const char *why)
 		hvis_ic_error(ic, "%s: clock not set: %d", why, ret);
 		return;
 	}
-	dev_info(ic->dev, "%s: clock moved by %lld ms\n", why,
-		 div_s64(timespec64_to_ns(&host) - timespec64_to_ns(&before), NSEC_PER_MSEC));
+	if (__ratelimit(&hvis_timesync_log_rs))
+		dev_info(ic->dev, "%s: clock moved by %lld ms\n", why,
+			 div_s64(timespec64_to_ns(&host) - timespec64_to_ns(&before),
+				 NSEC_PER_MSEC));
 }
 
 static u32 hvis_timesync_handle(struct hvis_ic *ic, void *body, u32 len)

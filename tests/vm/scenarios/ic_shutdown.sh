@@ -21,6 +21,16 @@ wait_for 10 listening || fail "the uevent listener never started"
 hvsim shutdown --hibernate || fail "hibernate request refused with hibernate=1"
 wait_for 10 grep -q '^EVENT=hibernate' /tmp/uevents || fail "no EVENT=hibernate uevent"
 grep -q "^DEVPATH=.*/$(basename "$dev")\$" /tmp/uevents || fail "the uevent is not the device's"
+# The host asking again at once is answered, but udev hears of it once a
+# minute at most.  Uevents arrive in order: once a marker of our own sent
+# after the requests has come, so has any uevent the requests made.
+for i in 1 2 3 4 5; do
+	hvsim shutdown --hibernate || fail "repeated hibernate request $i refused"
+done
+echo "change 00000000-0000-4000-8000-000000000001 MARK=repeat" >"$dev/uevent"
+wait_for 10 grep -q '^SYNTH_ARG_MARK=repeat' /tmp/uevents || fail "the marker uevent never came"
+n=$(grep -c '^EVENT=hibernate' /tmp/uevents)
+[ "$n" = 1 ] || fail "six hibernate requests in a row made $n uevents"
 kill $uev
 
 # Without hibernation, the host is told no.

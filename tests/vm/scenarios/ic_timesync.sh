@@ -50,6 +50,15 @@ hvsim time sample --offset 0 || fail "hvsim time sample"
 wait_for 10 clock_is "$base" || fail "implicit_sync_ms did not bring the clock back"
 echo 0 >$P/implicit_sync_ms
 
+# A host that sets the clock over and over is obeyed every time, but the
+# log hears of five settings a minute at most.
+dmesg_mark syncs
+for i in $(seq 12); do
+	hvsim time sync --offset 0 >/dev/null || fail "SYNC $i of a row refused"
+done
+n=$(dmesg_since syncs | grep -c 'host SYNC: clock moved by')
+[ "$n" -le 5 ] || fail "12 SYNCs in a row logged $n lines"
+
 # Old samples: the PTP clock refuses to read (ESTALE) rather than drift.
 echo 1 >$P/sample_max_age_s
 wait_for 10 sh -c '! phcread 2>/tmp/phc.err' || fail "PTP clock still reads with a 1 s age limit"

@@ -324,13 +324,7 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
-	struct hvisd d = {
-		.name = "hvis-fcopy-daemon",
-		.dev_path = "/dev/vmbus/hv_fcopy",
-		.fd = -1,
-		.test_fd = -1,
-		.do_register = fcopy_register,
-	};
+	struct hvisd d = HVISD_INIT("hvis-fcopy-daemon", "/dev/vmbus/hv_fcopy", fcopy_register);
 	/* Large enough for anything the kernel sends (a WRITE is 6196 bytes). */
 	static union {
 		struct hvis_fcopy_write w;
@@ -338,22 +332,8 @@ int main(int argc, char **argv)
 	} buf;
 	int32_t status;
 	ssize_t n;
-	int opt;
 
-	while ((opt = getopt(argc, argv, HVISD_COMMON_OPTS)) != -1) {
-		if (hvisd_common_opt(&d, opt, optarg))
-			continue;
-		if (opt == 'h') {
-			usage(stdout);
-			return 0;
-		}
-		usage(stderr);
-		return 2;
-	}
-	if (optind != argc) {
-		usage(stderr);
-		return 2;
-	}
+	hvisd_options(&d, argc, argv, NULL, NULL, usage);
 	/* Files and directories get the modes we document, whatever we inherited. */
 	umask(022);
 	hvisd_log_init(d.name, d.foreground);

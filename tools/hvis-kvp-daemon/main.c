@@ -198,50 +198,37 @@ static void usage(FILE *f)
 		kvp_state_dir, kvp_script_dir, "/dev/vmbus/hv_kvp");
 }
 
-int main(int argc, char **argv)
-{
-	struct hvisd d = {
-		.name = "hvis-kvp-daemon",
-		.dev_path = "/dev/vmbus/hv_kvp",
-		.fd = -1,
-		.test_fd = -1,
-		.do_register = kvp_register,
-	};
-	unsigned long max_records = 1024;
-	char *end;
-	ssize_t n;
-	int opt;
+static unsigned long max_records = 1024;
 
-	while ((opt = getopt(argc, argv, HVISD_COMMON_OPTS "s:S:L:")) != -1) {
-		if (hvisd_common_opt(&d, opt, optarg))
-			continue;
-		switch (opt) {
-		case 's':
-			kvp_state_dir = optarg;
-			break;
-		case 'S':
-			kvp_script_dir = optarg;
-			break;
-		case 'L':
-			errno = 0;
-			max_records = strtoul(optarg, &end, 10);
-			if (errno || *end || !max_records || max_records > UINT_MAX) {
-				fprintf(stderr, "hvis-kvp-daemon: bad -L %s\n", optarg);
-				return 2;
-			}
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
+static int kvp_opt(int opt, const char *arg)
+{
+	char *end;
+
+	switch (opt) {
+	case 's':
+		kvp_state_dir = arg;
+		break;
+	case 'S':
+		kvp_script_dir = arg;
+		break;
+	case 'L':
+		errno = 0;
+		max_records = strtoul(arg, &end, 10);
+		if (errno || *end || !max_records || max_records > UINT_MAX) {
+			fprintf(stderr, "hvis-kvp-daemon: bad -L %s\n", arg);
 			return 2;
 		}
+		break;
 	}
-	if (optind != argc) {
-		usage(stderr);
-		return 2;
-	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct hvisd d = HVISD_INIT("hvis-kvp-daemon", "/dev/vmbus/hv_kvp", kvp_register);
+	ssize_t n;
+
+	hvisd_options(&d, argc, argv, "s:S:L:", kvp_opt, usage);
 	hvisd_log_init(d.name, d.foreground);
 	hvisd_signals();
 	if (pool_init(kvp_state_dir, max_records) < 0)

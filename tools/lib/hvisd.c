@@ -111,7 +111,8 @@ void hvisd_signals(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
-bool hvisd_common_opt(struct hvisd *d, int opt, const char *arg)
+/* True if @opt was a common option other than -h (exits on a bad argument). */
+static bool common_opt(struct hvisd *d, int opt, const char *arg)
 {
 	static char test_name[32];
 	char *end;
@@ -143,6 +144,35 @@ bool hvisd_common_opt(struct hvisd *d, int opt, const char *arg)
 		return true;
 	}
 	return false;
+}
+
+void hvisd_options(struct hvisd *d, int argc, char **argv, const char *own_opts,
+		   hvisd_opt_fn own, void (*usage)(FILE *f))
+{
+	char opts[64];
+	int opt, status;
+
+	snprintf(opts, sizeof(opts), "%s%s", HVISD_COMMON_OPTS, own_opts ? own_opts : "");
+	while ((opt = getopt(argc, argv, opts)) != -1) {
+		if (common_opt(d, opt, optarg))
+			continue;
+		if (opt == 'h') {
+			usage(stdout);
+			exit(0);
+		}
+		/* '?': getopt() has said what is wrong with the option. */
+		if (opt == '?' || !own) {
+			usage(stderr);
+			exit(2);
+		}
+		status = own(opt, optarg);
+		if (status)
+			exit(status);
+	}
+	if (optind != argc) {
+		usage(stderr);
+		exit(2);
+	}
 }
 
 int hvisd_write_all(int fd, const void *buf, size_t len)

@@ -4,8 +4,7 @@
  * held in memory while filesystems are frozen), the common options, and
  * the device: open, register, read one message, write one answer.
  *
- * This file and hvisd.c live in tools/hvis-kvp-daemon/; the VSS and fcopy
- * daemons use them through symbolic links, so there is one copy.
+ * tools/Makefile builds this file's hvisd.c into every daemon.
  */
 #ifndef HVISD_H
 #define HVISD_H
@@ -14,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <syslog.h>
 #include <sys/types.h>
 
@@ -45,6 +45,10 @@ struct hvisd {
 	hvisd_register_fn do_register;
 };
 
+/* A daemon's device, closed, before its options are read. */
+#define HVISD_INIT(prog, dev, reg) \
+	{ .name = (prog), .dev_path = (dev), .fd = -1, .test_fd = -1, .do_register = (reg) }
+
 /* Set by the signal handler hvisd_signals() installs. */
 extern volatile sig_atomic_t hvisd_stop;
 
@@ -58,11 +62,7 @@ void hvisd_log_forget(void);
 /* SIGTERM, SIGINT, SIGHUP set hvisd_stop (no SA_RESTART); SIGPIPE ignored. */
 void hvisd_signals(void);
 
-/*
- * Options every daemon takes: -n, -r, -d DEVICE, -F FD.  Returns true if
- * @opt was one of them (exits on a bad argument).
- */
-bool hvisd_common_opt(struct hvisd *d, int opt, const char *arg);
+/* Options every daemon takes: -n, -r, -d DEVICE, -F FD, -h. */
 #define HVISD_COMMON_OPTS "nrd:F:h"
 #define HVISD_COMMON_USAGE \
 	"  -n          stay in the foreground and log to stderr\n" \
@@ -72,6 +72,20 @@ bool hvisd_common_opt(struct hvisd *d, int opt, const char *arg);
 	"  -F FD       testing: use the already open descriptor FD (a SOCK_SEQPACKET\n" \
 	"              socket) as the device\n" \
 	"  -h          this help\n"
+
+/*
+ * A daemon's own option, for hvisd_options(): 0 if taken, else the exit
+ * status (the reason told on stderr).
+ */
+typedef int (*hvisd_opt_fn)(int opt, const char *arg);
+
+/*
+ * The whole command line: the common options, and @own_opts (getopt
+ * letters) through @own (NULL if there are none).  Exits 0 after -h (usage
+ * on stdout), 2 after an unknown option or an argument (usage on stderr).
+ */
+void hvisd_options(struct hvisd *d, int argc, char **argv, const char *own_opts,
+		   hvisd_opt_fn own, void (*usage)(FILE *f));
 
 /*
  * Open the device and register; with -r keep trying (1 s doubling to 30 s)

@@ -297,18 +297,10 @@ static int fcopy_register(struct hvisd *d)
 {
 	int32_t version = HVIS_FCOPY_VERSION_1;
 	uint32_t answer[2];
-	ssize_t n;
 
-	if (hvisd_write_all(d->fd, &version, sizeof(version)) < 0) {
-		hvisd_log(LOG_ERR, "%s refused registration: %s", d->dev_path, strerror(errno));
+	if (hvisd_handshake(d, &version, sizeof(version), answer, sizeof(answer),
+			    sizeof(answer[0])) < 0)
 		return -1;
-	}
-	n = hvisd_read_msg(d->fd, answer, sizeof(answer));
-	if (n != sizeof(answer[0])) {
-		hvisd_log(LOG_ERR, "%s: no registration answer (%s)", d->dev_path,
-			  n < 0 ? strerror(errno) : "wrong size");
-		return -1;
-	}
 	hvisd_log(LOG_INFO, "registered with %s, kernel version %u", d->dev_path, answer[0]);
 	return 0;
 }

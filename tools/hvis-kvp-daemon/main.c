@@ -24,21 +24,12 @@ static struct hvis_kvp_msg msg;
 
 static int kvp_register(struct hvisd *d)
 {
-	ssize_t n;
 	char *c;
 
 	memset(&msg, 0, sizeof(msg));
 	msg.hdr.operation = HVIS_KVP_OP_REGISTER1;
-	if (hvisd_write_all(d->fd, &msg, sizeof(msg)) < 0) {
-		hvisd_log(LOG_ERR, "%s refused registration: %s", d->dev_path, strerror(errno));
+	if (hvisd_handshake(d, &msg, sizeof(msg), &msg, sizeof(msg), sizeof(msg)) < 0)
 		return -1;
-	}
-	n = hvisd_read_msg(d->fd, &msg, sizeof(msg));
-	if (n != (ssize_t)sizeof(msg)) {
-		hvisd_log(LOG_ERR, "%s: no registration answer (%s)", d->dev_path,
-			  n < 0 ? strerror(errno) : "wrong size");
-		return -1;
-	}
 	if (hvisd_field_str(kvp_kernel_version, sizeof(kvp_kernel_version),
 			    msg.body.version, sizeof(msg.body.version)) || !kvp_kernel_version[0])
 		snprintf(kvp_kernel_version, sizeof(kvp_kernel_version), "unknown");

@@ -311,14 +311,9 @@ static int start_watchdog(void)
 {
 	int p[2];
 
-	if (pipe2(p, O_CLOEXEC) < 0)
+	child = hvisd_pipe_fork(p);
+	if (child < 0)
 		return -1;
-	child = fork();
-	if (child < 0) {
-		close(p[0]);
-		close(p[1]);
-		return -1;
-	}
 	if (child == 0) {
 		close(p[1]);
 		watchdog(p[0]);
@@ -460,18 +455,9 @@ static int vss_register(struct hvisd *dev)
 {
 	struct hvis_vss_msg m = { .hdr.operation = HVIS_VSS_OP_REGISTER1 };
 	uint32_t answer[2];
-	ssize_t n;
 
-	if (hvisd_write_all(dev->fd, &m, sizeof(m)) < 0) {
-		hvisd_log(LOG_ERR, "%s refused registration: %s", dev->dev_path, strerror(errno));
+	if (hvisd_handshake(dev, &m, sizeof(m), answer, sizeof(answer), sizeof(answer[0])) < 0)
 		return -1;
-	}
-	n = hvisd_read_msg(dev->fd, answer, sizeof(answer));
-	if (n != sizeof(answer[0])) {
-		hvisd_log(LOG_ERR, "%s: no registration answer (%s)", dev->dev_path,
-			  n < 0 ? strerror(errno) : "wrong size");
-		return -1;
-	}
 	if (answer[0] != HVIS_VSS_OP_REGISTER1)
 		hvisd_log(LOG_WARNING, "%s answered registration with %u", dev->dev_path, answer[0]);
 	hvisd_log(LOG_INFO, "registered with %s", dev->dev_path);

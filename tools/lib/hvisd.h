@@ -114,6 +114,19 @@ int hvisd_send(struct hvisd *d, const void *buf, size_t len);
 /* One whole message both ways, for registration (no timeout). */
 int hvisd_write_all(int fd, const void *buf, size_t len);
 ssize_t hvisd_read_msg(int fd, void *buf, size_t size);
+/*
+ * Registration's exchange: write @hello, read the kernel's answer into
+ * @answer (@size bytes of room), which must be @want bytes long.  0, or -1
+ * with the reason logged.
+ */
+int hvisd_handshake(struct hvisd *d, const void *hello, size_t len, void *answer,
+		    size_t size, size_t want);
+
+/*
+ * A pipe (both ends close-on-exec) and a child to talk to over it: what
+ * fork() returned, or -1 with the pipe closed again.
+ */
+pid_t hvisd_pipe_fork(int p[2]);
 
 /* Copy a string the kernel gave in a fixed-size field: -1 if unterminated. */
 int hvisd_field_str(char *dst, size_t dst_size, const void *field, size_t field_size);

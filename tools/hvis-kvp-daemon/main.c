@@ -76,8 +76,9 @@ static void put_value(struct hvis_kvp_value *v, const char *key, const char *val
 	v->value_size = n;
 }
 
-static int32_t do_get(unsigned int pool, struct hvis_kvp_value *v)
+static int32_t do_get(unsigned int pool, struct hvis_kvp_msg *m)
 {
+	struct hvis_kvp_value *v = &m->body.get;
 	char key[HVIS_KVP_MAX_KEY], value[HVIS_KVP_MAX_VALUE];
 	const char *stored;
 
@@ -93,8 +94,9 @@ static int32_t do_get(unsigned int pool, struct hvis_kvp_value *v)
 	return HVISD_S_OK;
 }
 
-static int32_t do_set(unsigned int pool, const struct hvis_kvp_value *v)
+static int32_t do_set(unsigned int pool, struct hvis_kvp_msg *m)
 {
+	const struct hvis_kvp_value *v = &m->body.set;
 	char key[HVIS_KVP_MAX_KEY], value[HVIS_KVP_MAX_VALUE];
 
 	if (take_str(key, sizeof(key), v->key, v->key_size, true) < 0 ||
@@ -106,8 +108,9 @@ static int32_t do_set(unsigned int pool, const struct hvis_kvp_value *v)
 	return pool_set(pool, key, value);
 }
 
-static int32_t do_delete(unsigned int pool, const struct hvis_kvp_delete *del)
+static int32_t do_delete(unsigned int pool, struct hvis_kvp_msg *m)
 {
+	const struct hvis_kvp_delete *del = &m->body.delete_;
 	char key[HVIS_KVP_MAX_KEY];
 
 	if (take_str(key, sizeof(key), del->key, del->key_size, true) < 0)
@@ -115,8 +118,9 @@ static int32_t do_delete(unsigned int pool, const struct hvis_kvp_delete *del)
 	return pool_delete(pool, key);
 }
 
-static int32_t do_enumerate(unsigned int pool, struct hvis_kvp_enumerate *e)
+static int32_t do_enumerate(unsigned int pool, struct hvis_kvp_msg *m)
 {
+	struct hvis_kvp_enumerate *e = &m->body.enumerate;
 	char key[HVIS_KVP_MAX_KEY], value[HVIS_KVP_MAX_VALUE];
 	const char *k, *v;
 	int32_t r;
@@ -133,47 +137,51 @@ static int32_t do_enumerate(unsigned int pool, struct hvis_kvp_enumerate *e)
 	return r;
 }
 
+/* IP information is per adapter: these two have no pool. */
+static int32_t do_get_ip_info(unsigned int pool, struct hvis_kvp_msg *m)
+{
+	(void)pool;
+	return ip_info_get(&m->body.ipaddr);
+}
+
+static int32_t do_set_ip_info(unsigned int pool, struct hvis_kvp_msg *m)
+{
+	(void)pool;
+	return ip_info_set(&m->body.ipaddr);
+}
+
+/* The operations the kernel passes on; @pooled ones name a pool, which must exist. */
+static const struct {
+	int32_t (*run)(unsigned int pool, struct hvis_kvp_msg *m);
+	bool pooled;
+} ops[] = {
+	[HVIS_KVP_OP_GET] = { do_get, true },
+	[HVIS_KVP_OP_SET] = { do_set, true },
+	[HVIS_KVP_OP_DELETE] = { do_delete, true },
+	[HVIS_KVP_OP_ENUMERATE] = { do_enumerate, true },
+	[HVIS_KVP_OP_GET_IP_INFO] = { do_get_ip_info, false },
+	[HVIS_KVP_OP_SET_IP_INFO] = { do_set_ip_info, false },
+};
+
 /* Answer the request in msg, in place. */
 static void handle(ssize_t len)
 {
 	unsigned int op = msg.hdr.operation, pool = msg.hdr.pool;
-	int32_t r;
 
 	if (len != (ssize_t)sizeof(msg)) {
 		hvisd_log(LOG_WARNING, "request of %zd bytes, expected %zu", len, sizeof(msg));
 		/* Answer anyway: the kernel is waiting for one. */
 		memset((char *)&msg + len, 0, sizeof(msg) - len);
 	}
-	if (op <= HVIS_KVP_OP_ENUMERATE && pool >= HVIS_KVP_POOL_COUNT) {
-		hvisd_log(LOG_WARNING, "operation %u on unknown pool %u", op, pool);
-		r = HVISD_E_FAIL;
-		goto out;
-	}
-	switch (op) {
-	case HVIS_KVP_OP_GET:
-		r = do_get(pool, &msg.body.get);
-		break;
-	case HVIS_KVP_OP_SET:
-		r = do_set(pool, &msg.body.set);
-		break;
-	case HVIS_KVP_OP_DELETE:
-		r = do_delete(pool, &msg.body.delete_);
-		break;
-	case HVIS_KVP_OP_ENUMERATE:
-		r = do_enumerate(pool, &msg.body.enumerate);
-		break;
-	case HVIS_KVP_OP_GET_IP_INFO:
-		r = ip_info_get(&msg.body.ipaddr);
-		break;
-	case HVIS_KVP_OP_SET_IP_INFO:
-		r = ip_info_set(&msg.body.ipaddr);
-		break;
-	default:
+	if (op >= ARRAY_SIZE(ops) || !ops[op].run) {
 		hvisd_log(LOG_WARNING, "unknown operation %u", op);
-		r = HVISD_E_FAIL;
+		msg.error = HVISD_E_FAIL;
+	} else if (ops[op].pooled && pool >= HVIS_KVP_POOL_COUNT) {
+		hvisd_log(LOG_WARNING, "operation %u on unknown pool %u", op, pool);
+		msg.error = HVISD_E_FAIL;
+	} else {
+		msg.error = ops[op].run(pool, &msg);
 	}
-out:
-	msg.error = r;
 }
 
 static void usage(FILE *f)

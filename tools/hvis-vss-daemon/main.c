@@ -89,7 +89,7 @@ static bool skip_type(const char *type)
 
 	if (!strncmp(type, "cgroup", 6) || !strncmp(type, "fuse.", 5))
 		return true;
-	for (i = 0; i < sizeof(skip_types) / sizeof(skip_types[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(skip_types); i++)
 		if (!strcmp(type, skip_types[i]))
 			return true;
 	return false;

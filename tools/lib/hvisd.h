@@ -27,6 +27,9 @@
 #define HVISD_ERROR_ALREADY_EXISTS	((int32_t)HVIS_IC_ERROR_ALREADY_EXISTS)
 #define HVISD_ERROR_DISK_FULL		((int32_t)HVIS_IC_ERROR_DISK_FULL)
 
+/* The number of elements of the array @a (an array, not a pointer). */
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
 struct hvisd;
 
 /*

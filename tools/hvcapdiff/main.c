@@ -171,26 +171,27 @@ static bool match(const char *pat, const char *s)
 	return !fnmatch(pat, s, 0);
 }
 
-/* The ignore rule that covers this field, or NULL. */
-static struct rule *rule_ignore(const char *stream, const char *kind, const char *field)
+/* The first rule of that sort (@field NULL: a limit) that covers this, or NULL. */
+static struct rule *rule_find(const char *stream, const char *kind, const char *field)
 {
 	unsigned int i;
 
 	for (i = 0; i < nr_rules; i++)
-		if (!rules[i].limit && match(rules[i].stream, stream) &&
-		    match(rules[i].kind, kind) && match(rules[i].field, field))
+		if (rules[i].limit == !field && match(rules[i].stream, stream) &&
+		    match(rules[i].kind, kind) && (!field || match(rules[i].field, field)))
 			return &rules[i];
 	return NULL;
 }
 
+/* The ignore rule that covers this field, or NULL. */
+static struct rule *rule_ignore(const char *stream, const char *kind, const char *field)
+{
+	return rule_find(stream, kind, field);
+}
+
 static struct rule *rule_limit(const char *stream, const char *kind)
 {
-	unsigned int i;
-
-	for (i = 0; i < nr_rules; i++)
-		if (rules[i].limit && match(rules[i].stream, stream) && match(rules[i].kind, kind))
-			return &rules[i];
-	return NULL;
+	return rule_find(stream, kind, NULL);
 }
 
 /* --- decoded messages -------------------------------------------------------- */
@@ -253,26 +254,28 @@ static u64 get(const u8 *p, u32 len, u32 off, u32 size, bool *ok)
 	return v;
 }
 
-static void fu(const char *name, const u8 *p, u32 len, u32 off, u32 size)
+/* A number field (see get()), in decimal or, if @hex, in hexadecimal. */
+static void fnum(const char *name, const u8 *p, u32 len, u32 off, u32 size, bool hex)
 {
 	bool ok;
 	u64 v = get(p, len, off, size, &ok);
 
-	if (ok)
-		addf(name, "%llu", (unsigned long long)v);
-	else
+	if (!ok)
 		addf(name, "<absent>");
+	else if (hex)
+		addf(name, "%#llx", (unsigned long long)v);
+	else
+		addf(name, "%llu", (unsigned long long)v);
+}
+
+static void fu(const char *name, const u8 *p, u32 len, u32 off, u32 size)
+{
+	fnum(name, p, len, off, size, false);
 }
 
 static void fx(const char *name, const u8 *p, u32 len, u32 off, u32 size)
 {
-	bool ok;
-	u64 v = get(p, len, off, size, &ok);
-
-	if (ok)
-		addf(name, "%#llx", (unsigned long long)v);
-	else
-		addf(name, "<absent>");
+	fnum(name, p, len, off, size, true);
 }
 
 static void guid_str(const u8 *g, char *buf, size_t size)
@@ -396,13 +399,24 @@ static const struct {
 
 #define OFF(type, field)	((u32)offsetof(struct type, field))
 
-static struct stream *stream_get(struct capture *c, const char *name)
+/* The stream @name of @c, or NULL. */
+static struct stream *stream_find(const struct capture *c, const char *name)
 {
 	unsigned int i;
 
 	for (i = 0; i < c->ns; i++)
 		if (!strcmp(c->s[i].name, name))
 			return &c->s[i];
+	return NULL;
+}
+
+/* The stream @name of @c, made (empty) if it is new. */
+static struct stream *stream_get(struct capture *c, const char *name)
+{
+	struct stream *s = stream_find(c, name);
+
+	if (s)
+		return s;
 	c->s = xrealloc(c->s, (c->ns + 1) * sizeof(*c->s));
 	memset(&c->s[c->ns], 0, sizeof(c->s[0]));
 	snprintf(c->s[c->ns].name, sizeof(c->s[0].name), "%s", name);
@@ -1035,16 +1049,6 @@ static void compare_streams(const char *name, const struct stream *a, const stru
 	}
 #undef T
 	free(t);
-}
-
-static const struct stream *stream_find(const struct capture *c, const char *name)
-{
-	unsigned int i;
-
-	for (i = 0; i < c->ns; i++)
-		if (!strcmp(c->s[i].name, name))
-			return &c->s[i];
-	return NULL;
 }
 
 static void print_capture(const struct capture *c)

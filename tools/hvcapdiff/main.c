@@ -171,26 +171,27 @@ static bool match(const char *pat, const char *s)
 	return !fnmatch(pat, s, 0);
 }
 
-/* The ignore rule that covers this field, or NULL. */
-static struct rule *rule_ignore(const char *stream, const char *kind, const char *field)
+/* The first rule of that sort (@field NULL: a limit) that covers this, or NULL. */
+static struct rule *rule_find(const char *stream, const char *kind, const char *field)
 {
 	unsigned int i;
 
 	for (i = 0; i < nr_rules; i++)
-		if (!rules[i].limit && match(rules[i].stream, stream) &&
-		    match(rules[i].kind, kind) && match(rules[i].field, field))
+		if (rules[i].limit == !field && match(rules[i].stream, stream) &&
+		    match(rules[i].kind, kind) && (!field || match(rules[i].field, field)))
 			return &rules[i];
 	return NULL;
 }
 
+/* The ignore rule that covers this field, or NULL. */
+static struct rule *rule_ignore(const char *stream, const char *kind, const char *field)
+{
+	return rule_find(stream, kind, field);
+}
+
 static struct rule *rule_limit(const char *stream, const char *kind)
 {
-	unsigned int i;
-
-	for (i = 0; i < nr_rules; i++)
-		if (rules[i].limit && match(rules[i].stream, stream) && match(rules[i].kind, kind))
-			return &rules[i];
-	return NULL;
+	return rule_find(stream, kind, NULL);
 }
 
 /* --- decoded messages -------------------------------------------------------- */
@@ -253,26 +254,28 @@ static u64 get(const u8 *p, u32 len, u32 off, u32 size, bool *ok)
 	return v;
 }
 
-static void fu(const char *name, const u8 *p, u32 len, u32 off, u32 size)
+/* A number field (see get()), in decimal or, if @hex, in hexadecimal. */
+static void fnum(const char *name, const u8 *p, u32 len, u32 off, u32 size, bool hex)
 {
 	bool ok;
 	u64 v = get(p, len, off, size, &ok);
 
-	if (ok)
-		addf(name, "%llu", (unsigned long long)v);
-	else
+	if (!ok)
 		addf(name, "<absent>");
+	else if (hex)
+		addf(name, "%#llx", (unsigned long long)v);
+	else
+		addf(name, "%llu", (unsigned long long)v);
+}
+
+static void fu(const char *name, const u8 *p, u32 len, u32 off, u32 size)
+{
+	fnum(name, p, len, off, size, false);
 }
 
 static void fx(const char *name, const u8 *p, u32 len, u32 off, u32 size)
 {
-	bool ok;
-	u64 v = get(p, len, off, size, &ok);
-
-	if (ok)
-		addf(name, "%#llx", (unsigned long long)v);
-	else
-		addf(name, "<absent>");
+	fnum(name, p, len, off, size, true);
 }
 
 static void guid_str(const u8 *g, char *buf, size_t size)
@@ -396,13 +399,24 @@ static const struct {
 
 #define OFF(type, field)	((u32)offsetof(struct type, field))
 
-static struct stream *stream_get(struct capture *c, const char *name)
+/* The stream @name of @c, or NULL. */
+static struct stream *stream_find(const struct capture *c, const char *name)
 {
 	unsigned int i;
 
 	for (i = 0; i < c->ns; i++)
 		if (!strcmp(c->s[i].name, name))
 			return &c->s[i];
+	return NULL;
+}
+
+/* The stream @name of @c, made (empty) if it is new. */
+static struct stream *stream_get(struct capture *c, const char *name)
+{
+	struct stream *s = stream_find(c, name);
+
+	if (s)
+		return s;
 	c->s = xrealloc(c->s, (c->ns + 1) * sizeof(*c->s));
 	memset(&c->s[c->ns], 0, sizeof(c->s[0]));
 	snprintf(c->s[c->ns].name, sizeof(c->s[0].name), "%s", name);
@@ -438,12 +452,60 @@ static void gpadl_note(struct capture *c, u32 gpadl, u32 relid)
 	c->gpadl_relid[c->ngpadl++][1] = relid;
 }
 
+/* The PFN list of a GPADL message, from @off to the end. */
+static void fpfns(const u8 *p, u32 len, u32 off)
+{
+	u32 i, n = len > off ? (len - off) / 8 : 0;
+	char name[32];
+
+	addf("pfns", "%u", n);
+	for (i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), "pfn[%u]", i);
+		fx(name, p, len, off + 8 * i, 8);
+	}
+}
+
+/* An offer names its channel's service for the streams: its channel, or 0. */
+static u32 note_offer(struct capture *c, const u8 *p, u32 len)
+{
+	const struct hvis_chanmsg_offer *o = (const void *)p;
+	u32 relid;
+	size_t k;
+
+	if (len < sizeof(*o))
+		return 0;
+	relid = o->child_relid;
+	if (!relid || relid > 1024)
+		return relid;
+	for (k = 0; k < sizeof(services) / sizeof(services[0]); k++)
+		if (!memcmp(&services[k].class_id, &o->if_type, 16))
+			break;
+	if (k < sizeof(services) / sizeof(services[0]))
+		snprintf(c->relid_svc[relid], sizeof(c->relid_svc[0]), "%s", services[k].name);
+	else
+		guid_str(o->if_type.b, c->relid_svc[relid], sizeof(c->relid_svc[0]));
+	return relid;
+}
+
+/* The channel messages whose first field, at 8, is the channel's relid. */
+static const bool relid_first[HVIS_CHANMSG_COUNT] = {
+	[HVIS_CHANMSG_RESCIND_CHANNELOFFER] = true,
+	[HVIS_CHANMSG_RELID_RELEASED] = true,
+	[HVIS_CHANMSG_CLOSECHANNEL] = true,
+	[HVIS_CHANMSG_OPENCHANNEL] = true,
+	[HVIS_CHANMSG_OPENCHANNEL_RESULT] = true,
+	[HVIS_CHANMSG_GPADL_HEADER] = true,
+	[HVIS_CHANMSG_GPADL_CREATED] = true,
+	[HVIS_CHANMSG_GPADL_TEARDOWN] = true,
+	[HVIS_CHANMSG_MODIFYCHANNEL] = true,
+	[HVIS_CHANMSG_MODIFYCHANNEL_RESPONSE] = true,
+};
+
 /* A channel message: its fields, and the channel it belongs to (0: none). */
 static u32 decode_chanmsg(struct capture *c, const u8 *p, u32 len)
 {
 	bool ok;
-	u32 type = get(p, len, 0, 4, &ok), relid = 0, i, n;
-	char name[32];
+	u32 type = get(p, len, 0, 4, &ok), relid = 0;
 
 	if (!ok) {
 		snprintf(cur->kind, sizeof(cur->kind), "SHORT");
@@ -456,6 +518,10 @@ static u32 decode_chanmsg(struct capture *c, const u8 *p, u32 len)
 		snprintf(cur->kind, sizeof(cur->kind), "TYPE%u", type);
 	addf("len", "%u", len);
 	fx("hdr.padding", p, len, 4, 4);
+	if (type < HVIS_CHANMSG_COUNT && relid_first[type]) {
+		fu("child_relid", p, len, 8, 4);
+		relid = get(p, len, 8, 4, &ok);
+	}
 
 	switch (type) {
 	case HVIS_CHANMSG_INITIATE_CONTACT: {
@@ -486,10 +552,7 @@ static u32 decode_chanmsg(struct capture *c, const u8 *p, u32 len)
 		fu("msg_conn_id", p, len, 12, 4);
 		fbytes("tail", p, len, 16, len);
 		break;
-	case HVIS_CHANMSG_OFFERCHANNEL: {
-		const struct hvis_chanmsg_offer *o = (const void *)p;
-		unsigned int k;
-
+	case HVIS_CHANMSG_OFFERCHANNEL:
 		fguid("if_type", p, len, OFF(hvis_chanmsg_offer, if_type));
 		fguid("if_instance", p, len, OFF(hvis_chanmsg_offer, if_instance));
 		fx("reserved1", p, len, OFF(hvis_chanmsg_offer, reserved1), 8);
@@ -506,31 +569,14 @@ static u32 decode_chanmsg(struct capture *c, const u8 *p, u32 len)
 		fu("is_dedicated_interrupt", p, len,
 		   OFF(hvis_chanmsg_offer, is_dedicated_interrupt), 2);
 		fx("connection_id", p, len, OFF(hvis_chanmsg_offer, connection_id), 4);
-		if (len >= sizeof(*o)) {
-			relid = o->child_relid;
-			if (relid && relid <= 1024) {
-				for (k = 0; k < sizeof(services) / sizeof(services[0]); k++)
-					if (!memcmp(&services[k].class_id, &o->if_type, 16))
-						break;
-				if (k < sizeof(services) / sizeof(services[0]))
-					snprintf(c->relid_svc[relid], sizeof(c->relid_svc[0]), "%s",
-						 services[k].name);
-				else
-					guid_str(o->if_type.b, c->relid_svc[relid],
-						 sizeof(c->relid_svc[0]));
-			}
-		}
+		relid = note_offer(c, p, len);
 		break;
-	}
 	case HVIS_CHANMSG_RESCIND_CHANNELOFFER:
 	case HVIS_CHANMSG_RELID_RELEASED:
 	case HVIS_CHANMSG_CLOSECHANNEL:
-		fu("child_relid", p, len, 8, 4);
-		relid = get(p, len, 8, 4, &ok);
 		fbytes("tail", p, len, 12, len);
 		break;
 	case HVIS_CHANMSG_OPENCHANNEL:
-		fu("child_relid", p, len, 8, 4);
 		fu("openid", p, len, OFF(hvis_chanmsg_open, openid), 4);
 		fx("ringbuffer_gpadl", p, len, OFF(hvis_chanmsg_open, ringbuffer_gpadl), 4);
 		fu("target_vp", p, len, OFF(hvis_chanmsg_open, target_vp), 4);
@@ -539,65 +585,42 @@ static u32 decode_chanmsg(struct capture *c, const u8 *p, u32 len)
 		fbytes("user_data", p, len, OFF(hvis_chanmsg_open, user_data),
 		       sizeof(struct hvis_chanmsg_open));
 		fbytes("tail", p, len, sizeof(struct hvis_chanmsg_open), len);
-		relid = get(p, len, 8, 4, &ok);
 		break;
 	case HVIS_CHANMSG_OPENCHANNEL_RESULT:
-		fu("child_relid", p, len, 8, 4);
 		fu("openid", p, len, 12, 4);
 		fx("status", p, len, 16, 4);
-		relid = get(p, len, 8, 4, &ok);
 		break;
 	case HVIS_CHANMSG_GPADL_HEADER:
-		fu("child_relid", p, len, 8, 4);
 		fx("gpadl", p, len, 12, 4);
 		fu("range_buflen", p, len, 16, 2);
 		fu("rangecount", p, len, 18, 2);
 		fu("byte_count", p, len, 20, 4);
 		fu("byte_offset", p, len, 24, 4);
-		n = len > 28 ? (len - 28) / 8 : 0;
-		addf("pfns", "%u", n);
-		for (i = 0; i < n; i++) {
-			snprintf(name, sizeof(name), "pfn[%u]", i);
-			fx(name, p, len, 28 + 8 * i, 8);
-		}
-		relid = get(p, len, 8, 4, &ok);
+		fpfns(p, len, 28);
 		gpadl_note(c, get(p, len, 12, 4, &ok), relid);
 		break;
 	case HVIS_CHANMSG_GPADL_BODY:
 		fu("msgnumber", p, len, 8, 4);
 		fx("gpadl", p, len, 12, 4);
-		n = len > 16 ? (len - 16) / 8 : 0;
-		addf("pfns", "%u", n);
-		for (i = 0; i < n; i++) {
-			snprintf(name, sizeof(name), "pfn[%u]", i);
-			fx(name, p, len, 16 + 8 * i, 8);
-		}
+		fpfns(p, len, 16);
 		relid = gpadl_to_relid(c, get(p, len, 12, 4, &ok));
 		break;
 	case HVIS_CHANMSG_GPADL_CREATED:
-		fu("child_relid", p, len, 8, 4);
 		fx("gpadl", p, len, 12, 4);
 		fx("creation_status", p, len, 16, 4);
-		relid = get(p, len, 8, 4, &ok);
 		break;
 	case HVIS_CHANMSG_GPADL_TEARDOWN:
-		fu("child_relid", p, len, 8, 4);
 		fx("gpadl", p, len, 12, 4);
-		relid = get(p, len, 8, 4, &ok);
 		break;
 	case HVIS_CHANMSG_GPADL_TORNDOWN:
 		fx("gpadl", p, len, 8, 4);
 		relid = gpadl_to_relid(c, get(p, len, 8, 4, &ok));
 		break;
 	case HVIS_CHANMSG_MODIFYCHANNEL:
-		fu("child_relid", p, len, 8, 4);
 		fu("target_vp", p, len, 12, 4);
-		relid = get(p, len, 8, 4, &ok);
 		break;
 	case HVIS_CHANMSG_MODIFYCHANNEL_RESPONSE:
-		fu("child_relid", p, len, 8, 4);
 		fx("status", p, len, 12, 4);
-		relid = get(p, len, 8, 4, &ok);
 		break;
 	default:
 		fbytes("body", p, len, 8, len);
@@ -620,27 +643,35 @@ static const char *ic_type_name(u16 t)
 	return NULL;
 }
 
-static const char *kvp_op_name(unsigned int op)
+/* The data services' operations by number, for the kind; NULL ends a list. */
+static const char *const kvp_ops[] = {
+	"GET", "SET", "DELETE", "ENUMERATE", "GET_IP_INFO", "SET_IP_INFO", NULL,
+};
+
+static const char *const vss_ops[] = {
+	"CREATE", "DELETE", "HOT_BACKUP", "GET_DM_INFO", "BU_COMPLETE", "FREEZE", "THAW",
+	"AUTO_RECOVER", NULL,
+};
+
+static const char *const fcopy_ops[] = { "START", "WRITE", "COMPLETE", "CANCEL", NULL };
+
+/*
+ * A data service's message names its operation first, in @size bytes: into
+ * @op, and by its name appended to the kind.  False if the body is too short.
+ */
+static bool op_kind(const char *const *names, const u8 *b, u32 len, u32 size, u32 *op)
 {
-	static const char *const n[] = { "GET", "SET", "DELETE", "ENUMERATE", "GET_IP_INFO",
-					 "SET_IP_INFO" };
+	size_t k = strlen(cur->kind);
+	bool ok;
+	u32 i;
 
-	return op < 6 ? n[op] : "OP?";
-}
-
-static const char *vss_op_name(unsigned int op)
-{
-	static const char *const n[] = { "CREATE", "DELETE", "HOT_BACKUP", "GET_DM_INFO",
-					 "BU_COMPLETE", "FREEZE", "THAW", "AUTO_RECOVER" };
-
-	return op < 8 ? n[op] : "OP?";
-}
-
-static const char *fcopy_op_name(unsigned int op)
-{
-	static const char *const n[] = { "START", "WRITE", "COMPLETE", "CANCEL" };
-
-	return op < 4 ? n[op] : "OP?";
+	*op = get(b, len, 0, size, &ok);
+	if (!ok)
+		return false;
+	for (i = 0; names[i] && i != *op; i++)
+		;
+	snprintf(cur->kind + k, sizeof(cur->kind) - k, "/%s", names[i] ? names[i] : "OP?");
+	return true;
 }
 
 /* A KVP value (GET, SET, ENUMERATE) at @off of the body. */
@@ -666,8 +697,7 @@ static void decode_ic_body(u16 type, u16 maj, const u8 *b, u32 len)
 {
 	char name[32];
 	bool ok;
-	u32 i, n, op;
-	size_t k = strlen(cur->kind);
+	u32 i, n, op, at;
 
 	switch (type) {
 	case HVIS_IC_MSG_NEGOTIATE: {
@@ -713,19 +743,17 @@ static void decode_ic_body(u16 type, u16 maj, const u8 *b, u32 len)
 		}
 		return;
 	case HVIS_IC_MSG_KVP:
-		op = get(b, len, 0, 1, &ok);
-		if (!ok)
+		if (!op_kind(kvp_ops, b, len, 1, &op))
 			return;
-		snprintf(cur->kind + k, sizeof(cur->kind) - k, "/%s", kvp_op_name(op));
 		fu("kvp.pool", b, len, 1, 1);
 		fx("kvp.pad", b, len, 2, 2);
-		if (op == HVIS_KVP_OP_GET || op == HVIS_KVP_OP_SET) {
-			decode_kvp_value(b, len, 4);
-			fbytes("kvp.tail", b, len, 4 + sizeof(struct hvis_ic_kvp_value), len);
-		} else if (op == HVIS_KVP_OP_ENUMERATE) {
-			fu("kvp.index", b, len, 4, 4);
-			decode_kvp_value(b, len, 8);
-			fbytes("kvp.tail", b, len, 8 + sizeof(struct hvis_ic_kvp_value), len);
+		if (op == HVIS_KVP_OP_GET || op == HVIS_KVP_OP_SET || op == HVIS_KVP_OP_ENUMERATE) {
+			/* ENUMERATE's value comes after the index. */
+			at = op == HVIS_KVP_OP_ENUMERATE ? 8 : 4;
+			if (at == 8)
+				fu("kvp.index", b, len, 4, 4);
+			decode_kvp_value(b, len, at);
+			fbytes("kvp.tail", b, len, at + sizeof(struct hvis_ic_kvp_value), len);
 		} else if (op == HVIS_KVP_OP_DELETE) {
 			fu("kvp.key_size", b, len, 4, 4);
 			fstr16("kvp.key", b, len, 8, 256);
@@ -735,19 +763,15 @@ static void decode_ic_body(u16 type, u16 maj, const u8 *b, u32 len)
 		}
 		return;
 	case HVIS_IC_MSG_VSS:
-		op = get(b, len, 0, 1, &ok);
-		if (!ok)
+		if (!op_kind(vss_ops, b, len, 1, &op))
 			return;
-		snprintf(cur->kind + k, sizeof(cur->kind) - k, "/%s", vss_op_name(op));
 		fbytes("vss.reserved", b, len, 1, 8);
 		fx("vss.flags", b, len, 8, 4);
 		fbytes("vss.tail", b, len, 12, len);
 		return;
 	case HVIS_IC_MSG_FCOPY:
-		op = get(b, len, 0, 4, &ok);
-		if (!ok)
+		if (!op_kind(fcopy_ops, b, len, 4, &op))
 			return;
-		snprintf(cur->kind + k, sizeof(cur->kind) - k, "/%s", fcopy_op_name(op));
 		fguid("fc.service_id0", b, len, 4);
 		fguid("fc.service_id1", b, len, 20);
 		if (op == HVIS_FCOPY_START) {
@@ -1035,16 +1059,6 @@ static void compare_streams(const char *name, const struct stream *a, const stru
 	}
 #undef T
 	free(t);
-}
-
-static const struct stream *stream_find(const struct capture *c, const char *name)
-{
-	unsigned int i;
-
-	for (i = 0; i < c->ns; i++)
-		if (!strcmp(c->s[i].name, name))
-			return &c->s[i];
-	return NULL;
 }
 
 static void print_capture(const struct capture *c)

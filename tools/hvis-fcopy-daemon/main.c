@@ -297,18 +297,10 @@ static int fcopy_register(struct hvisd *d)
 {
 	int32_t version = HVIS_FCOPY_VERSION_1;
 	uint32_t answer[2];
-	ssize_t n;
 
-	if (hvisd_write_all(d->fd, &version, sizeof(version)) < 0) {
-		hvisd_log(LOG_ERR, "%s refused registration: %s", d->dev_path, strerror(errno));
+	if (hvisd_handshake(d, &version, sizeof(version), answer, sizeof(answer),
+			    sizeof(answer[0])) < 0)
 		return -1;
-	}
-	n = hvisd_read_msg(d->fd, answer, sizeof(answer));
-	if (n != sizeof(answer[0])) {
-		hvisd_log(LOG_ERR, "%s: no registration answer (%s)", d->dev_path,
-			  n < 0 ? strerror(errno) : "wrong size");
-		return -1;
-	}
 	hvisd_log(LOG_INFO, "registered with %s, kernel version %u", d->dev_path, answer[0]);
 	return 0;
 }
@@ -324,13 +316,7 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
-	struct hvisd d = {
-		.name = "hvis-fcopy-daemon",
-		.dev_path = "/dev/vmbus/hv_fcopy",
-		.fd = -1,
-		.test_fd = -1,
-		.do_register = fcopy_register,
-	};
+	struct hvisd d = HVISD_INIT("hvis-fcopy-daemon", "/dev/vmbus/hv_fcopy", fcopy_register);
 	/* Large enough for anything the kernel sends (a WRITE is 6196 bytes). */
 	static union {
 		struct hvis_fcopy_write w;
@@ -338,22 +324,8 @@ int main(int argc, char **argv)
 	} buf;
 	int32_t status;
 	ssize_t n;
-	int opt;
 
-	while ((opt = getopt(argc, argv, HVISD_COMMON_OPTS)) != -1) {
-		if (hvisd_common_opt(&d, opt, optarg))
-			continue;
-		if (opt == 'h') {
-			usage(stdout);
-			return 0;
-		}
-		usage(stderr);
-		return 2;
-	}
-	if (optind != argc) {
-		usage(stderr);
-		return 2;
-	}
+	hvisd_options(&d, argc, argv, NULL, NULL, usage);
 	/* Files and directories get the modes we document, whatever we inherited. */
 	umask(022);
 	hvisd_log_init(d.name, d.foreground);

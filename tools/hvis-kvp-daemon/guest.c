@@ -364,14 +364,9 @@ static int run_helper(const char *script, const char *arg, char *out, size_t siz
 	snprintf(path, sizeof(path), "%s/%s", kvp_script_dir, script);
 	if (access(path, X_OK) < 0)
 		return -1;
-	if (pipe2(pfd, O_CLOEXEC) < 0)
+	pid = hvisd_pipe_fork(pfd);
+	if (pid < 0)
 		return -1;
-	pid = fork();
-	if (pid < 0) {
-		close(pfd[0]);
-		close(pfd[1]);
-		return -1;
-	}
 	if (pid == 0) {
 		devnull = open("/dev/null", O_RDWR);
 		dup2(devnull, 0);

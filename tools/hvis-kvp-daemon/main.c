@@ -24,21 +24,12 @@ static struct hvis_kvp_msg msg;
 
 static int kvp_register(struct hvisd *d)
 {
-	ssize_t n;
 	char *c;
 
 	memset(&msg, 0, sizeof(msg));
 	msg.hdr.operation = HVIS_KVP_OP_REGISTER1;
-	if (hvisd_write_all(d->fd, &msg, sizeof(msg)) < 0) {
-		hvisd_log(LOG_ERR, "%s refused registration: %s", d->dev_path, strerror(errno));
+	if (hvisd_handshake(d, &msg, sizeof(msg), &msg, sizeof(msg), sizeof(msg)) < 0)
 		return -1;
-	}
-	n = hvisd_read_msg(d->fd, &msg, sizeof(msg));
-	if (n != (ssize_t)sizeof(msg)) {
-		hvisd_log(LOG_ERR, "%s: no registration answer (%s)", d->dev_path,
-			  n < 0 ? strerror(errno) : "wrong size");
-		return -1;
-	}
 	if (hvisd_field_str(kvp_kernel_version, sizeof(kvp_kernel_version),
 			    msg.body.version, sizeof(msg.body.version)) || !kvp_kernel_version[0])
 		snprintf(kvp_kernel_version, sizeof(kvp_kernel_version), "unknown");
@@ -85,8 +76,9 @@ static void put_value(struct hvis_kvp_value *v, const char *key, const char *val
 	v->value_size = n;
 }
 
-static int32_t do_get(unsigned int pool, struct hvis_kvp_value *v)
+static int32_t do_get(unsigned int pool, struct hvis_kvp_msg *m)
 {
+	struct hvis_kvp_value *v = &m->body.get;
 	char key[HVIS_KVP_MAX_KEY], value[HVIS_KVP_MAX_VALUE];
 	const char *stored;
 
@@ -102,8 +94,9 @@ static int32_t do_get(unsigned int pool, struct hvis_kvp_value *v)
 	return HVISD_S_OK;
 }
 
-static int32_t do_set(unsigned int pool, const struct hvis_kvp_value *v)
+static int32_t do_set(unsigned int pool, struct hvis_kvp_msg *m)
 {
+	const struct hvis_kvp_value *v = &m->body.set;
 	char key[HVIS_KVP_MAX_KEY], value[HVIS_KVP_MAX_VALUE];
 
 	if (take_str(key, sizeof(key), v->key, v->key_size, true) < 0 ||
@@ -115,8 +108,9 @@ static int32_t do_set(unsigned int pool, const struct hvis_kvp_value *v)
 	return pool_set(pool, key, value);
 }
 
-static int32_t do_delete(unsigned int pool, const struct hvis_kvp_delete *del)
+static int32_t do_delete(unsigned int pool, struct hvis_kvp_msg *m)
 {
+	const struct hvis_kvp_delete *del = &m->body.delete_;
 	char key[HVIS_KVP_MAX_KEY];
 
 	if (take_str(key, sizeof(key), del->key, del->key_size, true) < 0)
@@ -124,8 +118,9 @@ static int32_t do_delete(unsigned int pool, const struct hvis_kvp_delete *del)
 	return pool_delete(pool, key);
 }
 
-static int32_t do_enumerate(unsigned int pool, struct hvis_kvp_enumerate *e)
+static int32_t do_enumerate(unsigned int pool, struct hvis_kvp_msg *m)
 {
+	struct hvis_kvp_enumerate *e = &m->body.enumerate;
 	char key[HVIS_KVP_MAX_KEY], value[HVIS_KVP_MAX_VALUE];
 	const char *k, *v;
 	int32_t r;
@@ -142,47 +137,51 @@ static int32_t do_enumerate(unsigned int pool, struct hvis_kvp_enumerate *e)
 	return r;
 }
 
+/* IP information is per adapter: these two have no pool. */
+static int32_t do_get_ip_info(unsigned int pool, struct hvis_kvp_msg *m)
+{
+	(void)pool;
+	return ip_info_get(&m->body.ipaddr);
+}
+
+static int32_t do_set_ip_info(unsigned int pool, struct hvis_kvp_msg *m)
+{
+	(void)pool;
+	return ip_info_set(&m->body.ipaddr);
+}
+
+/* The operations the kernel passes on; @pooled ones name a pool, which must exist. */
+static const struct {
+	int32_t (*run)(unsigned int pool, struct hvis_kvp_msg *m);
+	bool pooled;
+} ops[] = {
+	[HVIS_KVP_OP_GET] = { do_get, true },
+	[HVIS_KVP_OP_SET] = { do_set, true },
+	[HVIS_KVP_OP_DELETE] = { do_delete, true },
+	[HVIS_KVP_OP_ENUMERATE] = { do_enumerate, true },
+	[HVIS_KVP_OP_GET_IP_INFO] = { do_get_ip_info, false },
+	[HVIS_KVP_OP_SET_IP_INFO] = { do_set_ip_info, false },
+};
+
 /* Answer the request in msg, in place. */
 static void handle(ssize_t len)
 {
 	unsigned int op = msg.hdr.operation, pool = msg.hdr.pool;
-	int32_t r;
 
 	if (len != (ssize_t)sizeof(msg)) {
 		hvisd_log(LOG_WARNING, "request of %zd bytes, expected %zu", len, sizeof(msg));
 		/* Answer anyway: the kernel is waiting for one. */
 		memset((char *)&msg + len, 0, sizeof(msg) - len);
 	}
-	if (op <= HVIS_KVP_OP_ENUMERATE && pool >= HVIS_KVP_POOL_COUNT) {
-		hvisd_log(LOG_WARNING, "operation %u on unknown pool %u", op, pool);
-		r = HVISD_E_FAIL;
-		goto out;
-	}
-	switch (op) {
-	case HVIS_KVP_OP_GET:
-		r = do_get(pool, &msg.body.get);
-		break;
-	case HVIS_KVP_OP_SET:
-		r = do_set(pool, &msg.body.set);
-		break;
-	case HVIS_KVP_OP_DELETE:
-		r = do_delete(pool, &msg.body.delete_);
-		break;
-	case HVIS_KVP_OP_ENUMERATE:
-		r = do_enumerate(pool, &msg.body.enumerate);
-		break;
-	case HVIS_KVP_OP_GET_IP_INFO:
-		r = ip_info_get(&msg.body.ipaddr);
-		break;
-	case HVIS_KVP_OP_SET_IP_INFO:
-		r = ip_info_set(&msg.body.ipaddr);
-		break;
-	default:
+	if (op >= ARRAY_SIZE(ops) || !ops[op].run) {
 		hvisd_log(LOG_WARNING, "unknown operation %u", op);
-		r = HVISD_E_FAIL;
+		msg.error = HVISD_E_FAIL;
+	} else if (ops[op].pooled && pool >= HVIS_KVP_POOL_COUNT) {
+		hvisd_log(LOG_WARNING, "operation %u on unknown pool %u", op, pool);
+		msg.error = HVISD_E_FAIL;
+	} else {
+		msg.error = ops[op].run(pool, &msg);
 	}
-out:
-	msg.error = r;
 }
 
 static void usage(FILE *f)
@@ -198,50 +197,37 @@ static void usage(FILE *f)
 		kvp_state_dir, kvp_script_dir, "/dev/vmbus/hv_kvp");
 }
 
-int main(int argc, char **argv)
-{
-	struct hvisd d = {
-		.name = "hvis-kvp-daemon",
-		.dev_path = "/dev/vmbus/hv_kvp",
-		.fd = -1,
-		.test_fd = -1,
-		.do_register = kvp_register,
-	};
-	unsigned long max_records = 1024;
-	char *end;
-	ssize_t n;
-	int opt;
+static unsigned long max_records = 1024;
 
-	while ((opt = getopt(argc, argv, HVISD_COMMON_OPTS "s:S:L:")) != -1) {
-		if (hvisd_common_opt(&d, opt, optarg))
-			continue;
-		switch (opt) {
-		case 's':
-			kvp_state_dir = optarg;
-			break;
-		case 'S':
-			kvp_script_dir = optarg;
-			break;
-		case 'L':
-			errno = 0;
-			max_records = strtoul(optarg, &end, 10);
-			if (errno || *end || !max_records || max_records > UINT_MAX) {
-				fprintf(stderr, "hvis-kvp-daemon: bad -L %s\n", optarg);
-				return 2;
-			}
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
+static int kvp_opt(int opt, const char *arg)
+{
+	char *end;
+
+	switch (opt) {
+	case 's':
+		kvp_state_dir = arg;
+		break;
+	case 'S':
+		kvp_script_dir = arg;
+		break;
+	case 'L':
+		errno = 0;
+		max_records = strtoul(arg, &end, 10);
+		if (errno || *end || !max_records || max_records > UINT_MAX) {
+			fprintf(stderr, "hvis-kvp-daemon: bad -L %s\n", arg);
 			return 2;
 		}
+		break;
 	}
-	if (optind != argc) {
-		usage(stderr);
-		return 2;
-	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct hvisd d = HVISD_INIT("hvis-kvp-daemon", "/dev/vmbus/hv_kvp", kvp_register);
+	ssize_t n;
+
+	hvisd_options(&d, argc, argv, "s:S:L:", kvp_opt, usage);
 	hvisd_log_init(d.name, d.foreground);
 	hvisd_signals();
 	if (pool_init(kvp_state_dir, max_records) < 0)

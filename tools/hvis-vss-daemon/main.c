@@ -44,18 +44,16 @@ struct mnt {
 	bool frozen;
 };
 
-static struct hvisd d = {
-	.name = "hvis-vss-daemon",
-	.dev_path = "/dev/vmbus/hv_vss",
-	.fd = -1,
-	.test_fd = -1,
-};
+static int vss_register(struct hvisd *dev);
+static struct hvisd d = HVISD_INIT("hvis-vss-daemon", "/dev/vmbus/hv_vss", vss_register);
 
 static unsigned int timeout_s = DEFAULT_TIMEOUT;
 static const char *mounts_file = "/proc/self/mounts";
-static char **only;			/* -m, or NULL: every freezable one */
+static bool mounts_file_set;		/* -M */
+static const char **only;		/* -m, or NULL: every freezable one */
 static unsigned int only_count;
-static int fake_fd = -1;		/* -X: log instead of freezing */
+static const char *fake;		/* -X: note freezes in this file instead */
+static int fake_fd = -1;		/* that file, open */
 static const char *role = "daemon";	/* or "watchdog", in the child */
 
 /* The current freeze: what we opened, which are frozen. */
@@ -91,7 +89,7 @@ static bool skip_type(const char *type)
 
 	if (!strncmp(type, "cgroup", 6) || !strncmp(type, "fuse.", 5))
 		return true;
-	for (i = 0; i < sizeof(skip_types) / sizeof(skip_types[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(skip_types); i++)
 		if (!strcmp(type, skip_types[i]))
 			return true;
 	return false;
@@ -313,14 +311,9 @@ static int start_watchdog(void)
 {
 	int p[2];
 
-	if (pipe2(p, O_CLOEXEC) < 0)
+	child = hvisd_pipe_fork(p);
+	if (child < 0)
 		return -1;
-	child = fork();
-	if (child < 0) {
-		close(p[0]);
-		close(p[1]);
-		return -1;
-	}
 	if (child == 0) {
 		close(p[1]);
 		watchdog(p[0]);
@@ -462,18 +455,9 @@ static int vss_register(struct hvisd *dev)
 {
 	struct hvis_vss_msg m = { .hdr.operation = HVIS_VSS_OP_REGISTER1 };
 	uint32_t answer[2];
-	ssize_t n;
 
-	if (hvisd_write_all(dev->fd, &m, sizeof(m)) < 0) {
-		hvisd_log(LOG_ERR, "%s refused registration: %s", dev->dev_path, strerror(errno));
+	if (hvisd_handshake(dev, &m, sizeof(m), answer, sizeof(answer), sizeof(answer[0])) < 0)
 		return -1;
-	}
-	n = hvisd_read_msg(dev->fd, answer, sizeof(answer));
-	if (n != sizeof(answer[0])) {
-		hvisd_log(LOG_ERR, "%s: no registration answer (%s)", dev->dev_path,
-			  n < 0 ? strerror(errno) : "wrong size");
-		return -1;
-	}
 	if (answer[0] != HVIS_VSS_OP_REGISTER1)
 		hvisd_log(LOG_WARNING, "%s answered registration with %u", dev->dev_path, answer[0]);
 	hvisd_log(LOG_INFO, "registered with %s", dev->dev_path);
@@ -496,60 +480,49 @@ static void usage(FILE *f)
 		DEFAULT_TIMEOUT, "/dev/vmbus/hv_vss");
 }
 
+static int vss_opt(int opt, const char *arg)
+{
+	unsigned long v;
+	char *end;
+
+	switch (opt) {
+	case 't':
+		errno = 0;
+		v = strtoul(arg, &end, 10);
+		if (errno || *end || v < 1 || v > 86400) {
+			fprintf(stderr, "hvis-vss-daemon: -t wants 1..86400 seconds\n");
+			return 2;
+		}
+		timeout_s = v;
+		break;
+	case 'm':
+		only = realloc(only, (only_count + 1) * sizeof(*only));
+		if (!only)
+			return 1;
+		only[only_count++] = arg;
+		break;
+	case 'X':
+		fake = arg;
+		break;
+	case 'M':
+		mounts_file = arg;
+		mounts_file_set = true;
+		break;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	union {
 		struct hvis_vss_msg m;
 		char raw[256];
 	} buf;
-	const char *fake = NULL;
-	bool table = false;
-	unsigned long v;
-	char *end;
 	ssize_t n;
-	int opt;
 
-	d.do_register = vss_register;
-	while ((opt = getopt(argc, argv, HVISD_COMMON_OPTS "t:m:X:M:")) != -1) {
-		if (hvisd_common_opt(&d, opt, optarg))
-			continue;
-		switch (opt) {
-		case 't':
-			errno = 0;
-			v = strtoul(optarg, &end, 10);
-			if (errno || *end || v < 1 || v > 86400) {
-				fprintf(stderr, "hvis-vss-daemon: -t wants 1..86400 seconds\n");
-				return 2;
-			}
-			timeout_s = v;
-			break;
-		case 'm':
-			only = realloc(only, (only_count + 1) * sizeof(*only));
-			if (!only)
-				return 1;
-			only[only_count++] = optarg;
-			break;
-		case 'X':
-			fake = optarg;
-			break;
-		case 'M':
-			mounts_file = optarg;
-			table = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return 2;
-		}
-	}
-	if (optind != argc) {
-		usage(stderr);
-		return 2;
-	}
+	hvisd_options(&d, argc, argv, "t:m:X:M:", vss_opt, usage);
 	/* A test must never freeze the machine it runs on. */
-	if ((table && !fake) || (d.test_fd >= 0 && !fake && !only)) {
+	if ((mounts_file_set && !fake) || (d.test_fd >= 0 && !fake && !only)) {
 		fprintf(stderr, "hvis-vss-daemon: -M needs -X, and -F needs -X or -m\n");
 		return 2;
 	}

@@ -14,22 +14,14 @@ static int vss_step(int fd, const char *name, uint8_t op, uint32_t *flags)
 	struct hvis_vss_msg req;
 	const struct hvis_vss_msg *a = (const void *)ans.body;
 	char what[64];
-	int err;
 
 	memset(&req, 0, sizeof(req));
 	req.hdr.operation = op;
 	snprintf(what, sizeof(what), "backup: %s", name);
 	printf("%s ...\n", name);
 	fflush(stdout);
-	err = xact(fd, &req, sizeof(req), &ans);
-	if (err) {
-		xact_error(what, "VSS", err);
+	if (xact_ok(fd, &req, sizeof(req), "VSS", what))
 		return -1;
-	}
-	if (ans.status != HVIS_IC_S_OK) {
-		guest_failed(what, ans.status);
-		return -1;
-	}
 	if (flags)
 		*flags = ans.len >= sizeof(*a) ? a->flags : 0;
 	printf("%s: the guest answered HVIS_IC_S_OK\n", name);

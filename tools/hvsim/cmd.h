@@ -73,6 +73,16 @@ int xact_open(const char *svc);
 int xact(int fd, const void *req, size_t len, struct answer *a);
 void xact_error(const char *what, const char *name, int err);
 void guest_failed(const char *what, uint32_t status);
+/*
+ * One transaction with the guest's service @name, its answer in ans: 0,
+ * or -1 when it did not come (said, @what naming the command).
+ */
+int xact_sent(int fd, const void *req, size_t len, const char *name, const char *what);
+/* xact_sent() that must end in HVIS_IC_S_OK: 0, or -1 said. */
+int xact_ok(int fd, const void *req, size_t len, const char *name, const char *what);
+
+/* The KVP service, as hvsim's messages name it. */
+#define KVP_NAME	"Key-Value Pair Exchange"
 
 int kvp_ip(int fd, const char *adapter);
 

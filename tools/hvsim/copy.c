@@ -45,13 +45,8 @@ static void progress(uint64_t done, uint64_t total, int *last)
 static void fcopy_cancel(int fd)
 {
 	struct hvis_fcopy_hdr req = { .operation = HVIS_FCOPY_CANCEL };
-	int err = xact(fd, &req, sizeof(req), &ans);
 
-	if (err)
-		xact_error("copy-file: CANCEL", "Guest Service Interface", err);
-	else if (ans.status != HVIS_IC_S_OK)
-		guest_failed("copy-file: CANCEL", ans.status);
-	else
+	if (!xact_ok(fd, &req, sizeof(req), "Guest Service Interface", "copy-file: CANCEL"))
 		fprintf(stderr, "hvsim: copy-file: cancelled, the guest dropped the partial file\n");
 }
 
@@ -162,11 +157,8 @@ static int copy_file(int argc, char **argv)
 	}
 
 	t0 = now_s();
-	err = xact(fd, &start, sizeof(start), &ans);
-	if (err) {
-		xact_error("copy-file: START", "Guest Service Interface", err);
+	if (xact_sent(fd, &start, sizeof(start), "Guest Service Interface", "copy-file: START"))
 		goto out;
-	}
 	if (ans.status != HVIS_IC_S_OK) {
 		fcopy_failed("START", ans.status);
 		goto out;

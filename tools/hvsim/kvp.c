@@ -34,19 +34,6 @@ static int parse_pool(const char *s)
 	return v;
 }
 
-/* A key for the wire, into @key: its size with the NUL, or -1 said why. */
-static int kvp_key(const char *what, const char *str, uint8_t *key)
-{
-	int n = utf8_to_wire(str, key, KVP_KEY_UNITS);
-
-	if (n == -1)
-		fprintf(stderr, "hvsim: %s: the key is not valid UTF-8\n", what);
-	else if (n == -2)
-		fprintf(stderr, "hvsim: %s: the key is longer than %d UTF-16 units\n", what,
-			KVP_KEY_UNITS - 1);
-	return n < 0 ? -1 : (n + 1) * 2;
-}
-
 /*
  * The value of a GET or ENUMERATE answer as text.  The simulator checked
  * sizes and strings already; a guest is not trusted twice over, though.
@@ -79,6 +66,69 @@ static int kvp_value_str(const struct hvis_ic_kvp_value *v, char *out, size_t si
 static struct hvis_ic_kvp_msg kreq;
 static char kkey[KVP_KEY_UNITS * 3 + 1], kval[KVP_VALUE_UNITS * 3 + 1];
 
+/* kreq afresh: @op on @pool. */
+static void kvp_req(uint8_t op, int pool)
+{
+	memset(&kreq, 0, sizeof(kreq));
+	kreq.operation = op;
+	kreq.pool = pool;
+}
+
+/*
+ * kreq afresh for @op on @pool, of @key (where DELETE keeps it, or GET
+ * and SET): 0, or -1 said why (@what naming the command).
+ */
+static int kvp_req_key(uint8_t op, int pool, const char *what, const char *key)
+{
+	bool del = op == HVIS_KVP_OP_DELETE;
+	int n;
+
+	kvp_req(op, pool);
+	n = utf8_to_wire(key, del ? kreq.del.key : kreq.value.key, KVP_KEY_UNITS);
+	if (n == -1)
+		fprintf(stderr, "hvsim: %s: the key is not valid UTF-8\n", what);
+	else if (n == -2)
+		fprintf(stderr, "hvsim: %s: the key is longer than %d UTF-16 units\n", what,
+			KVP_KEY_UNITS - 1);
+	if (n < 0)
+		return -1;
+	/* Sizes on the wire are in bytes, the NUL included. */
+	if (del)
+		kreq.del.key_size = (n + 1) * 2;
+	else
+		kreq.value.key_size = (n + 1) * 2;
+	return 0;
+}
+
+/* What HVIS_IC_S_CONT in the answer to kreq means. */
+enum kvp_cont {
+	CONT_FAILS,	/* nothing: a failure like any other */
+	CONT_NO_KEY,	/* GET, DELETE: no such key */
+	CONT_ENDS,	/* ENUMERATE: the end of the list */
+};
+
+/*
+ * Send kreq: 0 when the guest answered S_OK, 1 for the end of a list
+ * (CONT_ENDS), -1 for any failure, said (@what naming the command, @step
+ * the operation the guest refused).
+ */
+static int kvp_xact(int fd, const char *what, const char *step, enum kvp_cont cont)
+{
+	if (xact_sent(fd, &kreq, sizeof(kreq), KVP_NAME, what))
+		return -1;
+	if (ans.status == HVIS_IC_S_CONT && cont == CONT_ENDS)
+		return 1;
+	if (ans.status == HVIS_IC_S_CONT && cont == CONT_NO_KEY) {
+		fprintf(stderr, "hvsim: %s: no such key (0x%08x)\n", what, ans.status);
+		return -1;
+	}
+	if (ans.status != HVIS_IC_S_OK) {
+		guest_failed(step, ans.status);
+		return -1;
+	}
+	return 0;
+}
+
 /*
  * ENUMERATE item @i of @pool into kkey and kval: 0; 1 at the end of the
  * list; -1 when the exchange failed (said, @what naming the command and
@@ -88,23 +138,13 @@ static int kvp_enum_item(int fd, int pool, uint32_t i, const char *what, const c
 {
 	const struct hvis_ic_kvp_msg *a = (const void *)ans.body;
 	const struct hvis_ic_kvp_value *v = &a->enumerate.data;
-	int err;
+	int ret;
 
-	memset(&kreq, 0, sizeof(kreq));
-	kreq.operation = HVIS_KVP_OP_ENUMERATE;
-	kreq.pool = pool;
+	kvp_req(HVIS_KVP_OP_ENUMERATE, pool);
 	kreq.enumerate.index = i;
-	err = xact(fd, &kreq, sizeof(kreq), &ans);
-	if (err) {
-		xact_error(what, "Key-Value Pair Exchange", err);
-		return -1;
-	}
-	if (ans.status == HVIS_IC_S_CONT)
-		return 1;	/* the end of the list */
-	if (ans.status != HVIS_IC_S_OK) {
-		guest_failed(step, ans.status);
-		return -1;
-	}
+	ret = kvp_xact(fd, what, step, CONT_ENDS);
+	if (ret)
+		return ret;
 	if (ans.len < sizeof(*a) || v->key_size < 2 || v->key_size > HVIS_KVP_MAX_KEY ||
 	    wire_to_utf8(v->key, v->key_size / 2, kkey, sizeof(kkey)) ||
 	    kvp_value_str(v, kval, sizeof(kval)))
@@ -132,33 +172,23 @@ static int kvp_list(int fd, int pool)
 	return 1;
 }
 
-static int kvp_get(int fd, int pool, const char *key)
+/* The value of the answer to a GET into kval: 0, or -1 if it is malformed. */
+static int kvp_got(void)
 {
 	const struct hvis_ic_kvp_msg *a = (const void *)ans.body;
-	int n, err;
 
-	memset(&kreq, 0, sizeof(kreq));
-	kreq.operation = HVIS_KVP_OP_GET;
-	kreq.pool = pool;
-	n = kvp_key("kvp get", key, kreq.value.key);
-	if (n < 0)
+	if (ans.len < offsetof(struct hvis_ic_kvp_msg, value) + sizeof(a->value))
+		return -1;
+	return kvp_value_str(&a->value, kval, sizeof(kval));
+}
+
+static int kvp_get(int fd, int pool, const char *key)
+{
+	if (kvp_req_key(HVIS_KVP_OP_GET, pool, "kvp get", key))
 		return 2;
-	kreq.value.key_size = n;
-	err = xact(fd, &kreq, sizeof(kreq), &ans);
-	if (err) {
-		xact_error("kvp get", "Key-Value Pair Exchange", err);
+	if (kvp_xact(fd, "kvp get", "kvp get", CONT_NO_KEY))
 		return 1;
-	}
-	if (ans.status == HVIS_IC_S_CONT) {
-		fprintf(stderr, "hvsim: kvp get: no such key (0x%08x)\n", ans.status);
-		return 1;
-	}
-	if (ans.status != HVIS_IC_S_OK) {
-		guest_failed("kvp get", ans.status);
-		return 1;
-	}
-	if (ans.len < offsetof(struct hvis_ic_kvp_msg, value) + sizeof(a->value) ||
-	    kvp_value_str(&a->value, kval, sizeof(kval))) {
+	if (kvp_got()) {
 		fprintf(stderr, "hvsim: kvp get: the value is malformed\n");
 		return 1;
 	}
@@ -171,27 +201,10 @@ static int kvp_set(int fd, int pool, const char *key, const char *value, uint32_
 /* GET of @key that must give @want, printing nothing on success. */
 static int kvp_get_quiet(int fd, int pool, const char *key, const char *want)
 {
-	const struct hvis_ic_kvp_msg *a = (const void *)ans.body;
-	int n, err;
-
-	memset(&kreq, 0, sizeof(kreq));
-	kreq.operation = HVIS_KVP_OP_GET;
-	kreq.pool = pool;
-	n = kvp_key("kvp bench", key, kreq.value.key);
-	if (n < 0)
+	if (kvp_req_key(HVIS_KVP_OP_GET, pool, "kvp bench", key) ||
+	    kvp_xact(fd, "kvp bench", "kvp bench: GET", CONT_FAILS))
 		return -1;
-	kreq.value.key_size = n;
-	err = xact(fd, &kreq, sizeof(kreq), &ans);
-	if (err) {
-		xact_error("kvp bench", "Key-Value Pair Exchange", err);
-		return -1;
-	}
-	if (ans.status != HVIS_IC_S_OK) {
-		guest_failed("kvp bench: GET", ans.status);
-		return -1;
-	}
-	if (ans.len < offsetof(struct hvis_ic_kvp_msg, value) + sizeof(a->value) ||
-	    kvp_value_str(&a->value, kval, sizeof(kval)) || strcmp(kval, want)) {
+	if (kvp_got() || strcmp(kval, want)) {
 		fprintf(stderr, "hvsim: kvp bench: GET gave \"%s\", not \"%s\"\n", kval, want);
 		return -1;
 	}
@@ -201,16 +214,11 @@ static int kvp_get_quiet(int fd, int pool, const char *key, const char *want)
 static int kvp_set(int fd, int pool, const char *key, const char *value, uint32_t type)
 {
 	uint64_t v;
-	int n, err;
+	int n;
 
-	memset(&kreq, 0, sizeof(kreq));
-	kreq.operation = HVIS_KVP_OP_SET;
-	kreq.pool = pool;
-	kreq.value.value_type = type;
-	n = kvp_key("kvp set", key, kreq.value.key);
-	if (n < 0)
+	if (kvp_req_key(HVIS_KVP_OP_SET, pool, "kvp set", key))
 		return 2;
-	kreq.value.key_size = n;
+	kreq.value.value_type = type;
 	if (type == HVIS_KVP_REG_SZ) {
 		n = utf8_to_wire(value, kreq.value.value, KVP_VALUE_UNITS);
 		if (n < 0) {
@@ -228,43 +236,14 @@ static int kvp_set(int fd, int pool, const char *key, const char *value, uint32_
 		kreq.value.value_size = type == HVIS_KVP_REG_U32 ? 4 : 8;
 		memcpy(kreq.value.value, &v, kreq.value.value_size);
 	}
-	err = xact(fd, &kreq, sizeof(kreq), &ans);
-	if (err) {
-		xact_error("kvp set", "Key-Value Pair Exchange", err);
-		return 1;
-	}
-	if (ans.status != HVIS_IC_S_OK) {
-		guest_failed("kvp set", ans.status);
-		return 1;
-	}
-	return 0;
+	return kvp_xact(fd, "kvp set", "kvp set", CONT_FAILS) ? 1 : 0;
 }
 
 static int kvp_delete(int fd, int pool, const char *key)
 {
-	int n, err;
-
-	memset(&kreq, 0, sizeof(kreq));
-	kreq.operation = HVIS_KVP_OP_DELETE;
-	kreq.pool = pool;
-	n = kvp_key("kvp delete", key, kreq.del.key);
-	if (n < 0)
+	if (kvp_req_key(HVIS_KVP_OP_DELETE, pool, "kvp delete", key))
 		return 2;
-	kreq.del.key_size = n;
-	err = xact(fd, &kreq, sizeof(kreq), &ans);
-	if (err) {
-		xact_error("kvp delete", "Key-Value Pair Exchange", err);
-		return 1;
-	}
-	if (ans.status == HVIS_IC_S_CONT) {
-		fprintf(stderr, "hvsim: kvp delete: no such key (0x%08x)\n", ans.status);
-		return 1;
-	}
-	if (ans.status != HVIS_IC_S_OK) {
-		guest_failed("kvp delete", ans.status);
-		return 1;
-	}
-	return 0;
+	return kvp_xact(fd, "kvp delete", "kvp delete", CONT_NO_KEY) ? 1 : 0;
 }
 
 /*

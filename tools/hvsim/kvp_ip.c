@@ -27,7 +27,6 @@ int kvp_ip(int fd, const char *adapter)
 	static struct hvis_ic_kvp_ip_msg req;
 	const struct hvis_ic_kvp_ip_msg *a = (const void *)ans.body;
 	const size_t ip = offsetof(struct hvis_ic_kvp_ip_msg, ip);
-	int err;
 
 	memset(&req, 0, sizeof(req));
 	req.operation = HVIS_KVP_OP_GET_IP_INFO;
@@ -36,15 +35,8 @@ int kvp_ip(int fd, const char *adapter)
 		fprintf(stderr, "hvsim: kvp ip: bad adapter id \"%s\"\n", adapter);
 		return 2;
 	}
-	err = xact(fd, &req, sizeof(req), &ans);
-	if (err) {
-		xact_error("kvp ip", "Key-Value Pair Exchange", err);
+	if (xact_ok(fd, &req, sizeof(req), KVP_NAME, "kvp ip"))
 		return 1;
-	}
-	if (ans.status != HVIS_IC_S_OK) {
-		guest_failed("kvp ip", ans.status);
-		return 1;
-	}
 	if (ans.len < sizeof(*a) || a->ip.addr_family > 3) {
 		fprintf(stderr, "hvsim: kvp ip: the answer is malformed\n");
 		return 1;

@@ -117,6 +117,27 @@ static int get_integration_services(int argc, char **argv)
 	return 0;
 }
 
+/* What a host request's errno (from ctl_errno()) means, for one verb. */
+struct outcome {
+	int err;
+	bool right;		/* a right answer: said on stdout, exit status 0 */
+	const char *what;	/* NULL: the end of the verb's list */
+};
+
+/*
+ * The words for @err by @tab, strerror() if it is not there, into *@what;
+ * the stream they go to: stdout for a right answer (*@status 0), else
+ * stderr (1).
+ */
+static FILE *outcome(int err, const struct outcome *tab, const char **what, int *status)
+{
+	while (tab->what && tab->err != err)
+		tab++;
+	*what = tab->what ? tab->what : strerror(err);
+	*status = tab->what && tab->right ? 0 : 1;
+	return *status ? stderr : stdout;
+}
+
 static int enable_service(int argc, char **argv)
 {
 	const char *alias = service_alias(argc, argv, 2);
@@ -134,9 +155,20 @@ static int enable_service(int argc, char **argv)
 
 static int shutdown_guest(int argc, char **argv)
 {
+	static const struct outcome said[] = {
+		{ 0, true, "the guest accepted" },
+		{ EIO, false, "the guest refused (it answered with a failure status)" },
+		{ ETIMEDOUT, false, "the guest did not answer within 10 seconds" },
+		{ ENOTCONN, false,
+		  "the guest's Shutdown service is not connected (no negotiated channel)" },
+		{ EPROTO, false, "the guest's answer was malformed (see hvsim log)" },
+		{ 0 }
+	};
 	unsigned int flags = 0;
+	const char *what;
 	char cmd[64];
-	int i, err;
+	int i, status;
+	FILE *f;
 
 	for (i = 2; i < argc; i++) {
 		if (!strcmp(argv[i], "--reboot"))
@@ -155,35 +187,26 @@ static int shutdown_guest(int argc, char **argv)
 		return 2;
 	}
 	snprintf(cmd, sizeof(cmd), "shutdown %u", flags);
-	err = ctl_errno(cmd);
-	switch (err) {
-	case 0:
-		printf("Shutdown: the guest accepted\n");
-		return 0;
-	case EIO:
-		fprintf(stderr, "Shutdown: the guest refused (it answered with a failure status)\n");
-		break;
-	case ETIMEDOUT:
-		fprintf(stderr, "Shutdown: the guest did not answer within 10 seconds\n");
-		break;
-	case ENOTCONN:
-		fprintf(stderr, "Shutdown: the guest's Shutdown service is not connected (no negotiated channel)\n");
-		break;
-	case EPROTO:
-		fprintf(stderr, "Shutdown: the guest's answer was malformed (see hvsim log)\n");
-		break;
-	default:
-		fprintf(stderr, "Shutdown: %s\n", strerror(err));
-	}
-	return 1;
+	f = outcome(ctl_errno(cmd), said, &what, &status);
+	fprintf(f, "Shutdown: %s\n", what);
+	return status;
 }
 
 static int time_sync(int argc, char **argv)
 {
-	const char *offset = "0";
-	char cmd[128], *end;
+	char cmd[128], *end, accepted[96], refused[64];
+	const struct outcome said[] = {
+		{ 0, true, accepted },
+		{ EIO, false, refused },
+		{ ETIMEDOUT, false, "the guest did not answer" },
+		{ ENOTCONN, false,
+		  "not connected (no negotiated channel); the host clock offset is set" },
+		{ 0 }
+	};
+	const char *offset = "0", *what;
 	long long seconds;
-	int err;
+	int status;
+	FILE *f;
 
 	if (argc != 3 && !(argc == 5 && !strcmp(argv[3], "--offset"))) {
 		usage(stderr);
@@ -202,66 +225,39 @@ static int time_sync(int argc, char **argv)
 		return 2;
 	}
 	snprintf(cmd, sizeof(cmd), "time %s %lld", argv[2], seconds);
-	err = ctl_errno(cmd);
-	switch (err) {
-	case 0:
-		printf("Time Synchronization: the guest accepted the %s (host clock %+lld s)\n",
-		       argv[2], seconds);
-		return 0;
-	case EIO:
-		fprintf(stderr, "Time Synchronization: the guest refused the %s\n", argv[2]);
-		break;
-	case ETIMEDOUT:
-		fprintf(stderr, "Time Synchronization: the guest did not answer\n");
-		break;
-	case ENOTCONN:
-		fprintf(stderr, "Time Synchronization: not connected (no negotiated channel); the host clock offset is set\n");
-		break;
-	default:
-		fprintf(stderr, "Time Synchronization: %s\n", strerror(err));
-	}
-	return 1;
+	/* argv[2] is sync or sample: both strings fit. */
+	snprintf(accepted, sizeof(accepted), "the guest accepted the %s (host clock %+lld s)",
+		 argv[2], seconds);
+	snprintf(refused, sizeof(refused), "the guest refused the %s", argv[2]);
+	f = outcome(ctl_errno(cmd), said, &what, &status);
+	fprintf(f, "Time Synchronization: %s\n", what);
+	return status;
 }
 
 /* A guest may refuse or drop a bad message: both are right, and said so. */
 static int icbad(int argc, char **argv)
 {
-	const char *alias = service_alias(argc - 1, argv, 2), *kind = argv[argc - 1];
+	static const struct outcome said[] = {
+		{ 0, true, "the guest answered with status OK" },
+		{ EIO, true, "the guest refused it (failure status)" },
+		{ ETIMEDOUT, true, "no answer (the guest dropped it)" },
+		{ EPROTO, false, "the guest's answer was malformed (see hvsim log)" },
+		{ ENOTCONN, false, "the service's channel is not open" },
+		{ EOPNOTSUPP, false, "needs Time Synchronization message version 4.0" },
+		{ EINVAL, false, "no such kind for this service" },
+		{ 0 }
+	};
+	const char *alias = service_alias(argc - 1, argv, 2), *kind = argv[argc - 1], *what;
 	char cmd[128];
-	int err;
+	int status;
+	FILE *f;
 
 	if (!alias)
 		return 2;
 	snprintf(cmd, sizeof(cmd), "icbad %s %s", alias, kind);
-	err = ctl_errno(cmd);
-	switch (err) {
-	case 0:
-		printf("icbad %s %s: the guest answered with status OK\n", alias, kind);
-		return 0;
-	case EIO:
-		printf("icbad %s %s: the guest refused it (failure status)\n", alias, kind);
-		return 0;
-	case ETIMEDOUT:
-		printf("icbad %s %s: no answer (the guest dropped it)\n", alias, kind);
-		return 0;
-	case EPROTO:
-		fprintf(stderr, "icbad %s %s: the guest's answer was malformed (see hvsim log)\n",
-			alias, kind);
-		break;
-	case ENOTCONN:
-		fprintf(stderr, "icbad %s %s: the service's channel is not open\n", alias, kind);
-		break;
-	case EOPNOTSUPP:
-		fprintf(stderr, "icbad %s %s: needs Time Synchronization message version 4.0\n",
-			alias, kind);
-		break;
-	case EINVAL:
-		fprintf(stderr, "icbad %s %s: no such kind for this service\n", alias, kind);
-		break;
-	default:
-		fprintf(stderr, "icbad %s %s: %s\n", alias, kind, strerror(err));
-	}
-	return 1;
+	f = outcome(ctl_errno(cmd), said, &what, &status);
+	fprintf(f, "icbad %s %s: %s\n", alias, kind, what);
+	return status;
 }
 
 const struct hvsim_cmd hvsim_service_cmds[] = {

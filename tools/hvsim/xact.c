@@ -96,6 +96,26 @@ void guest_failed(const char *what, uint32_t status)
 		status_name(status));
 }
 
+int xact_sent(int fd, const void *req, size_t len, const char *name, const char *what)
+{
+	int err = xact(fd, req, len, &ans);
+
+	if (err)
+		xact_error(what, name, err);
+	return err ? -1 : 0;
+}
+
+int xact_ok(int fd, const void *req, size_t len, const char *name, const char *what)
+{
+	if (xact_sent(fd, req, len, name, what))
+		return -1;
+	if (ans.status != HVIS_IC_S_OK) {
+		guest_failed(what, ans.status);
+		return -1;
+	}
+	return 0;
+}
+
 /*
  * UTF-8 @str into @units UTF-16LE units at @out, the NUL included: the
  * units before the NUL, -1 for bad UTF-8, -2 if it is too long.

@@ -2,6 +2,7 @@
 /*
  * Common parts of the hvis daemons; see hvisd.h.
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -111,7 +112,8 @@ void hvisd_signals(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
-bool hvisd_common_opt(struct hvisd *d, int opt, const char *arg)
+/* True if @opt was a common option other than -h (exits on a bad argument). */
+static bool common_opt(struct hvisd *d, int opt, const char *arg)
 {
 	static char test_name[32];
 	char *end;
@@ -143,6 +145,35 @@ bool hvisd_common_opt(struct hvisd *d, int opt, const char *arg)
 		return true;
 	}
 	return false;
+}
+
+void hvisd_options(struct hvisd *d, int argc, char **argv, const char *own_opts,
+		   hvisd_opt_fn own, void (*usage)(FILE *f))
+{
+	char opts[64];
+	int opt, status;
+
+	snprintf(opts, sizeof(opts), "%s%s", HVISD_COMMON_OPTS, own_opts ? own_opts : "");
+	while ((opt = getopt(argc, argv, opts)) != -1) {
+		if (common_opt(d, opt, optarg))
+			continue;
+		if (opt == 'h') {
+			usage(stdout);
+			exit(0);
+		}
+		/* '?': getopt() has said what is wrong with the option. */
+		if (opt == '?' || !own) {
+			usage(stderr);
+			exit(2);
+		}
+		status = own(opt, optarg);
+		if (status)
+			exit(status);
+	}
+	if (optind != argc) {
+		usage(stderr);
+		exit(2);
+	}
 }
 
 int hvisd_write_all(int fd, const void *buf, size_t len)
@@ -182,6 +213,38 @@ ssize_t hvisd_read_msg(int fd, void *buf, size_t size)
 		if (poll(&p, 1, -1) < 0 && errno != EINTR)
 			return -1;
 	}
+}
+
+int hvisd_handshake(struct hvisd *d, const void *hello, size_t len, void *answer,
+		    size_t size, size_t want)
+{
+	ssize_t n;
+
+	if (hvisd_write_all(d->fd, hello, len) < 0) {
+		hvisd_log(LOG_ERR, "%s refused registration: %s", d->dev_path, strerror(errno));
+		return -1;
+	}
+	n = hvisd_read_msg(d->fd, answer, size);
+	if (n != (ssize_t)want) {
+		hvisd_log(LOG_ERR, "%s: no registration answer (%s)", d->dev_path,
+			  n < 0 ? strerror(errno) : "wrong size");
+		return -1;
+	}
+	return 0;
+}
+
+pid_t hvisd_pipe_fork(int p[2])
+{
+	pid_t pid;
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -1;
+	pid = fork();
+	if (pid < 0) {
+		close(p[0]);
+		close(p[1]);
+	}
+	return pid;
 }
 
 static int open_and_register(struct hvisd *d)

@@ -4,8 +4,7 @@
  * held in memory while filesystems are frozen), the common options, and
  * the device: open, register, read one message, write one answer.
  *
- * This file and hvisd.c live in tools/hvis-kvp-daemon/; the VSS and fcopy
- * daemons use them through symbolic links, so there is one copy.
+ * tools/Makefile builds this file's hvisd.c into every daemon.
  */
 #ifndef HVISD_H
 #define HVISD_H
@@ -14,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <syslog.h>
 #include <sys/types.h>
 
@@ -26,6 +26,9 @@
 #define HVISD_GUID_NOTFOUND		((int32_t)HVIS_IC_GUID_NOTFOUND)
 #define HVISD_ERROR_ALREADY_EXISTS	((int32_t)HVIS_IC_ERROR_ALREADY_EXISTS)
 #define HVISD_ERROR_DISK_FULL		((int32_t)HVIS_IC_ERROR_DISK_FULL)
+
+/* The number of elements of the array @a (an array, not a pointer). */
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 struct hvisd;
 
@@ -45,6 +48,10 @@ struct hvisd {
 	hvisd_register_fn do_register;
 };
 
+/* A daemon's device, closed, before its options are read. */
+#define HVISD_INIT(prog, dev, reg) \
+	{ .name = (prog), .dev_path = (dev), .fd = -1, .test_fd = -1, .do_register = (reg) }
+
 /* Set by the signal handler hvisd_signals() installs. */
 extern volatile sig_atomic_t hvisd_stop;
 
@@ -58,11 +65,7 @@ void hvisd_log_forget(void);
 /* SIGTERM, SIGINT, SIGHUP set hvisd_stop (no SA_RESTART); SIGPIPE ignored. */
 void hvisd_signals(void);
 
-/*
- * Options every daemon takes: -n, -r, -d DEVICE, -F FD.  Returns true if
- * @opt was one of them (exits on a bad argument).
- */
-bool hvisd_common_opt(struct hvisd *d, int opt, const char *arg);
+/* Options every daemon takes: -n, -r, -d DEVICE, -F FD, -h. */
 #define HVISD_COMMON_OPTS "nrd:F:h"
 #define HVISD_COMMON_USAGE \
 	"  -n          stay in the foreground and log to stderr\n" \
@@ -72,6 +75,20 @@ bool hvisd_common_opt(struct hvisd *d, int opt, const char *arg);
 	"  -F FD       testing: use the already open descriptor FD (a SOCK_SEQPACKET\n" \
 	"              socket) as the device\n" \
 	"  -h          this help\n"
+
+/*
+ * A daemon's own option, for hvisd_options(): 0 if taken, else the exit
+ * status (the reason told on stderr).
+ */
+typedef int (*hvisd_opt_fn)(int opt, const char *arg);
+
+/*
+ * The whole command line: the common options, and @own_opts (getopt
+ * letters) through @own (NULL if there are none).  Exits 0 after -h (usage
+ * on stdout), 2 after an unknown option or an argument (usage on stderr).
+ */
+void hvisd_options(struct hvisd *d, int argc, char **argv, const char *own_opts,
+		   hvisd_opt_fn own, void (*usage)(FILE *f));
 
 /*
  * Open the device and register; with -r keep trying (1 s doubling to 30 s)
@@ -100,6 +117,19 @@ int hvisd_send(struct hvisd *d, const void *buf, size_t len);
 /* One whole message both ways, for registration (no timeout). */
 int hvisd_write_all(int fd, const void *buf, size_t len);
 ssize_t hvisd_read_msg(int fd, void *buf, size_t size);
+/*
+ * Registration's exchange: write @hello, read the kernel's answer into
+ * @answer (@size bytes of room), which must be @want bytes long.  0, or -1
+ * with the reason logged.
+ */
+int hvisd_handshake(struct hvisd *d, const void *hello, size_t len, void *answer,
+		    size_t size, size_t want);
+
+/*
+ * A pipe (both ends close-on-exec) and a child to talk to over it: what
+ * fork() returned, or -1 with the pipe closed again.
+ */
+pid_t hvisd_pipe_fork(int p[2]);
 
 /* Copy a string the kernel gave in a fixed-size field: -1 if unterminated. */
 int hvisd_field_str(char *dst, size_t dst_size, const void *field, size_t field_size);

@@ -186,21 +186,7 @@ static void hvis_ic_hv_detach(void *drv)
 	vmbus_driver_unregister(&d->drv);
 }
 
-static struct hvis_ic_bus hvis_ic_hv_bus = {
-	.name		= "hv_vmbus",
-	.drv_size	= sizeof(struct hvis_ic_hv_driver),
-	.attach		= hvis_ic_hv_attach,
-	.detach		= hvis_ic_hv_detach,
-	.open		= hvis_ic_hv_open,
-	.close		= hvis_ic_hv_close,
-	.recv		= hvis_ic_hv_recv,
-	.skip		= hvis_ic_hv_skip,
-	.send		= hvis_ic_hv_send,
-	.vmbus_version	= hvis_ic_hv_vmbus_version,
-	.ref_counter	= hvis_ic_hv_ref_counter,
-};
-
-module_hvis_ic_bus(hvis_ic_hv_bus);
+module_hvis_ic_bus(hvis_ic_hv, "hv_vmbus", hvis_ic_hv_vmbus_version, hvis_ic_hv_ref_counter);
 
 /* The aliases udev loads this module by: the six classes on the kernel's bus. */
 static const struct hv_vmbus_device_id hvis_ic_hv_ids[] = {

@@ -85,21 +85,7 @@ static void hvis_ic_vmbus_detach(void *drv)
 	hvis_driver_unregister(&d->drv);
 }
 
-static struct hvis_ic_bus hvis_ic_vmbus_bus = {
-	.name		= "hvis_vmbus",
-	.drv_size	= sizeof(struct hvis_ic_vmbus_driver),
-	.attach		= hvis_ic_vmbus_attach,
-	.detach		= hvis_ic_vmbus_detach,
-	.open		= hvis_ic_vmbus_open,
-	.close		= hvis_ic_vmbus_close,
-	.recv		= hvis_ic_vmbus_recv,
-	.skip		= hvis_ic_vmbus_skip,
-	.send		= hvis_ic_vmbus_send,
-	.vmbus_version	= hvis_vmbus_version,
-	.ref_counter	= hvis_ref_counter,
-};
-
-module_hvis_ic_bus(hvis_ic_vmbus_bus);
+module_hvis_ic_bus(hvis_ic_vmbus, "hvis_vmbus", hvis_vmbus_version, hvis_ref_counter);
 
 MODULE_DESCRIPTION("Hyper-V integration services (hvis) on hvis's own VMBus");
 MODULE_LICENSE("GPL");

@@ -90,8 +90,23 @@ struct hvis_ic_bus {
 int hvis_ic_bus_register(struct hvis_ic_bus *bus);
 void hvis_ic_bus_unregister(struct hvis_ic_bus *bus);
 
-/* A binding module: loading registers its bus, unloading removes it. */
-#define module_hvis_ic_bus(__bus) module_driver(__bus, hvis_ic_bus_register, hvis_ic_bus_unregister)
+/*
+ * A binding module: its bus <prefix>_bus, named @_name, whose hooks are
+ * <prefix>_attach, _detach, _open, _close, _recv, _skip and _send, whose
+ * driver is struct <prefix>_driver, and which reads the VMBus version and
+ * the reference counter with @_version and @_ref_counter (the names say
+ * which hook is which).  Loading registers the bus, unloading removes it.
+ */
+#define module_hvis_ic_bus(prefix, _name, _version, _ref_counter)		\
+	static struct hvis_ic_bus prefix##_bus = {				\
+		.name = (_name), .drv_size = sizeof(struct prefix##_driver),	\
+		.attach = prefix##_attach, .detach = prefix##_detach,		\
+		.open = prefix##_open, .close = prefix##_close,			\
+		.recv = prefix##_recv, .skip = prefix##_skip,			\
+		.send = prefix##_send, .vmbus_version = (_version),		\
+		.ref_counter = (_ref_counter),					\
+	};									\
+	module_driver(prefix##_bus, hvis_ic_bus_register, hvis_ic_bus_unregister)
 
 /*
  * For a binding's probe: a device of @svc's class on @bus, and its

@@ -31,6 +31,7 @@
 
 struct hvis_ic_daemon {
 	struct kref ref;
+	struct list_head node;		/* on hvis_ic_daemons while registered */
 	struct miscdevice misc;
 	const struct hvis_ic_daemon_ops *ops;
 	void *priv;
@@ -47,6 +48,37 @@ struct hvis_ic_daemon {
 	u64 taken_tag;			/* being copied out; 0 once withdrawn */
 	char name[];			/* "vmbus/<name>" */
 };
+
+/*
+ * The devices there are, by name.  A host that offers a second channel of a
+ * daemon's service would otherwise have misc_register() try the name again,
+ * and sysfs dump a stack for it: the second is refused here, quietly.
+ */
+static DEFINE_MUTEX(hvis_ic_daemons_lock);
+static LIST_HEAD(hvis_ic_daemons);
+
+/* Put @d on the list, unless a device of its name is there. */
+static int hvis_ic_daemon_claim(struct hvis_ic_daemon *d)
+{
+	struct hvis_ic_daemon *o;
+	int ret = 0;
+
+	mutex_lock(&hvis_ic_daemons_lock);
+	list_for_each_entry(o, &hvis_ic_daemons, node)
+		if (!strcmp(o->name, d->name))
+			ret = -EBUSY;
+	if (!ret)
+		list_add_tail(&d->node, &hvis_ic_daemons);
+	mutex_unlock(&hvis_ic_daemons_lock);
+	return ret;
+}
+
+static void hvis_ic_daemon_unclaim(struct hvis_ic_daemon *d)
+{
+	mutex_lock(&hvis_ic_daemons_lock);
+	list_del(&d->node);
+	mutex_unlock(&hvis_ic_daemons_lock);
+}
 
 static void hvis_ic_daemon_free(struct kref *ref)
 {
@@ -303,9 +335,15 @@ struct hvis_ic_daemon *hvis_ic_daemon_create(const char *name, size_t max_write,
 	d->misc.fops = &hvis_ic_daemon_fops;
 	d->misc.mode = 0600;
 
+	ret = hvis_ic_daemon_claim(d);
+	if (ret) {
+		hvis_ic_daemon_put(d);
+		return ERR_PTR(ret);
+	}
 	ret = misc_register(&d->misc);
 	if (ret) {
 		pr_err("cannot create /dev/%s: %d\n", d->name, ret);
+		hvis_ic_daemon_unclaim(d);
 		hvis_ic_daemon_put(d);
 		return ERR_PTR(ret);
 	}
@@ -318,6 +356,7 @@ void hvis_ic_daemon_destroy(struct hvis_ic_daemon *d)
 		return;
 	/* No new opener after this (misc_open() runs under misc's own lock). */
 	misc_deregister(&d->misc);
+	hvis_ic_daemon_unclaim(d);
 
 	mutex_lock(&d->lock);
 	d->dead = true;

@@ -243,6 +243,13 @@ int hvis_ic_relay_start(struct hvis_ic *ic)
 	if (!IS_ERR(d))
 		ic->relay.daemon = d;
 	mutex_unlock(&ic->io);
+	if (PTR_ERR_OR_ZERO(d) == -EBUSY) {
+		/* The host's doing, and repeatable: one line, and a probe that fails quietly. */
+		dev_err_ratelimited(ic->dev,
+				    "%s: a second channel of the service, refused: /dev/vmbus/%s is taken\n",
+				    ic->svc->name, ops->devname);
+		return -ENODEV;
+	}
 	if (IS_ERR(d)) {
 		dev_err(ic->dev, "%s: cannot create /dev/vmbus/%s: %ld\n", ic->svc->name,
 			ops->devname, PTR_ERR(d));

@@ -62,15 +62,15 @@ static void hvis_release_relid(u32 relid)
 		hvis_channel_relid_released(relid);
 }
 
-static struct hvis_channel *hvis_find_primary(const guid_t *type, const guid_t *instance)
+/* The primary channel of instance @instance, of any class.  Under hvis_conn.lock. */
+static struct hvis_channel *hvis_find_primary(const guid_t *instance)
 {
 	int i;
 
 	for (i = 1; i < HVIS_MAX_RELID; i++) {
 		struct hvis_channel *ch = hvis_relids[i];
 
-		if (ch && !ch->primary && guid_equal(&ch->offer.if_type, type) &&
-		    guid_equal(&ch->offer.if_instance, instance))
+		if (ch && !ch->primary && guid_equal(&ch->offer.if_instance, instance))
 			return ch;
 	}
 	return NULL;
@@ -91,7 +91,13 @@ static void hvis_on_offer(const struct hvis_chanmsg_offer *o)
 				   o->child_relid);
 		return;
 	}
-	primary = hvis_find_primary(&o->if_type, &o->if_instance);
+	/*
+	 * The instance names the device in sysfs, whatever its class: a second
+	 * primary of one instance could not be a device (and sysfs would dump
+	 * a stack trying).  A sub-channel belongs to its instance's primary of
+	 * the same class.
+	 */
+	primary = hvis_find_primary(&o->if_instance);
 	if (!o->sub_channel_index && primary) {
 		mutex_unlock(&hvis_conn.lock);
 		pr_err_ratelimited("offer %u: a second primary channel for %pUl, refused\n",
@@ -99,6 +105,8 @@ static void hvis_on_offer(const struct hvis_chanmsg_offer *o)
 		hvis_release_relid(o->child_relid);
 		return;
 	}
+	if (primary && !guid_equal(&primary->offer.if_type, &o->if_type))
+		primary = NULL;
 	if (o->sub_channel_index && !primary) {
 		mutex_unlock(&hvis_conn.lock);
 		pr_err_ratelimited("offer %u: sub-channel %u of %pUl without a primary, refused\n",

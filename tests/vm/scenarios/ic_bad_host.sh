@@ -72,4 +72,17 @@ for s in heartbeat:hvis_heartbeat shutdown:hvis_shutdown timesync:hvis_timesync;
 	ic_guest "$drv" last_error | grep -q "message type 42 refused" ||
 		fail "$short bigcomp: last_error '$(ic_guest "$drv" last_error)'"
 done
+
+# A second channel of a daemon's service: /dev/vmbus/hv_kvp is the first
+# one's, so the second is refused with one line (no stack dump), stays
+# unbound, and goes again when the host takes it back.
+second=dddddddd-0000-4000-8000-000000000001
+dmesg_mark second
+hvsim offer a9a0f4e7-5a45-4d96-b827-8a841e8c03e6 $second || fail "offer of a second KVP channel"
+wait_for 10 eval "dmesg_since second | grep -q 'a second channel of the service, refused: /dev/vmbus/hv_kvp is taken'" ||
+	fail "second KVP channel: no refusal line"
+[ -e /sys/bus/vmbus/devices/$second/driver ] && fail "the second KVP channel has a driver"
+hvsim rescind $second || fail "rescind the second KVP channel"
+wait_for 10 eval "[ ! -e /sys/bus/vmbus/devices/$second ]" || fail "second KVP channel not removed"
+[ -c /dev/vmbus/hv_kvp ] || fail "/dev/vmbus/hv_kvp gone with the second channel"
 ic_down

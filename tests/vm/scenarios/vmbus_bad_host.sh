@@ -75,6 +75,16 @@ expect duplicate "offer: relid $used is already in use, offer dropped"
 [ -d $D/fd149e91-82e0-4a7d-afa6-2a4166cbd7c0 ] || fail "duplicate relid removed the first device"
 bus_works duplicate-relid
 
+# An instance that is a device already, under another class: the sysfs name
+# is taken, so the offer is refused with one line (no stack dump) and the
+# host told (RELID_RELEASED).
+dmesg_mark instance
+hvsim offer $CLASS fd149e91-82e0-4a7d-afa6-2a4166cbd7c0 || fail "offer of a taken instance"
+expect instance "a second primary channel for fd149e91-82e0-4a7d-afa6-2a4166cbd7c0, refused"
+wait_for 10 eval 'hvsim list | grep -q " refused $CLASS fd149e91-82e0-4a7d-afa6-2a4166cbd7c0 "' ||
+	fail "host was not told (RELID_RELEASED) of the refused instance"
+bus_works duplicate-instance
+
 dmesg_mark range
 hvsim offer $CLASS cccccccc-0000-4000-8000-000000000003 --relid 5000 || fail "range offer"
 expect range "offer: relid 5000 out of range"

@@ -8,6 +8,7 @@
 #include <linux/kernel.h>
 #include <linux/module.h>
 #include <linux/slab.h>
+#include <linux/spinlock.h>
 #include <linux/string.h>
 
 #include <hvis/vmbus.h>
@@ -140,14 +141,21 @@ HVIS_MONITOR_ATTR(client_monitor_latency, 1, m->latency[grp][bit]);
 HVIS_MONITOR_ATTR(server_monitor_conn_id, 0, m->parameter[grp][bit].connection_id);
 HVIS_MONITOR_ATTR(client_monitor_conn_id, 1, m->parameter[grp][bit].connection_id);
 
+/*
+ * driver_override is read by match, which the driver core calls without the
+ * device lock when a driver registers: a store meanwhile would free the
+ * string under it.  One lock for every device's string; it is taken rarely.
+ */
+static DEFINE_SPINLOCK(hvis_override_lock);
+
 static ssize_t driver_override_show(struct device *dev, struct device_attribute *attr,
 				    char *buf)
 {
 	ssize_t n;
 
-	device_lock(dev);
+	spin_lock(&hvis_override_lock);
 	n = sprintf(buf, "%s\n", to_hvis_device(dev)->driver_override ?: "");
-	device_unlock(dev);
+	spin_unlock(&hvis_override_lock);
 	return n;
 }
 
@@ -167,10 +175,10 @@ static ssize_t driver_override_store(struct device *dev, struct device_attribute
 		if (!new)
 			return -ENOMEM;
 	}
-	device_lock(dev);
+	spin_lock(&hvis_override_lock);
 	old = hdev->driver_override;
 	hdev->driver_override = new;
-	device_unlock(dev);
+	spin_unlock(&hvis_override_lock);
 	kfree(old);
 	return count;
 }
@@ -409,9 +417,14 @@ static const struct hvis_device_id *hvis_match_id(const struct hvis_driver *drv,
 static int hvis_bus_match(struct device *dev, HVIS_MATCH_CONST struct device_driver *drv)
 {
 	const struct hvis_device *hdev = to_hvis_device(dev);
+	int ret = -1;
 
+	spin_lock(&hvis_override_lock);
 	if (hdev->driver_override)
-		return !strcmp(hdev->driver_override, drv->name);
+		ret = !strcmp(hdev->driver_override, drv->name);
+	spin_unlock(&hvis_override_lock);
+	if (ret >= 0)
+		return ret;
 	return !!hvis_match_id(to_hvis_driver(drv), hdev);
 }
 

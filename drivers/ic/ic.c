@@ -260,7 +260,12 @@ int hvis_ic_bind(struct device *dev, const struct hvis_ic_bus *bus, void *chan,
 	return 0;
 
 fail_channel:
+	/* As at unbind: requests may have come and gone since the open. */
+	if (svc->relay)
+		hvis_ic_relay_stop(ic);
+	cancel_work_sync(&ic->resume);
 	bus->close(chan);
+	goto fail_exit;
 fail_relay:
 	if (svc->relay)
 		hvis_ic_relay_stop(ic);

@@ -158,18 +158,9 @@ static u32 hvis_ring_bytes(u32 bytes)
 	return PAGE_ALIGN(bytes) + PAGE_SIZE;	/* plus the control page */
 }
 
-/**
- * hvis_channel_open() - open a channel with a ring in each direction
- * @ch: the channel (a device's, or one of its sub-channels)
- * @send_bytes: data bytes of the guest-to-host ring (rounded up to pages)
- * @recv_bytes: data bytes of the host-to-guest ring
- * @onchannel: called in process context when the host signals the channel
- * @ctx: passed to @onchannel
- *
- * Return: 0, or a negative errno (-EIO: the host refused).
- */
-int hvis_channel_open(struct hvis_channel *ch, u32 send_bytes, u32 recv_bytes,
-		      void (*onchannel)(struct hvis_channel *ch, void *ctx), void *ctx)
+/* hvis_channel_open(), under ch->open_lock. */
+static int __hvis_channel_open(struct hvis_channel *ch, u32 send_bytes, u32 recv_bytes,
+			       void (*onchannel)(struct hvis_channel *ch, void *ctx), void *ctx)
 {
 	struct hvis_chanmsg_open msg = {};
 	struct hvis_chanmsg_open_result result;
@@ -180,6 +171,8 @@ int hvis_channel_open(struct hvis_channel *ch, u32 send_bytes, u32 recv_bytes,
 
 	if (ch->opened)
 		return -EBUSY;
+	if (ch->rescinded)
+		return -ENODEV;	/* the host took it back: there is no relid to open */
 	if (!send_bytes || !recv_bytes || sb > HVIS_RING_MAX_BYTES || rb > HVIS_RING_MAX_BYTES)
 		return -EINVAL;
 	rings = kzalloc(sizeof(*rings), GFP_KERNEL);
@@ -205,6 +198,16 @@ int hvis_channel_open(struct hvis_channel *ch, u32 send_bytes, u32 recv_bytes,
 	INIT_WORK(&ch->cb_work, hvis_channel_cb_work);
 
 	ret = hvis_gpadl_create(ch, ch->ring_mem, (sb + rb) >> PAGE_SHIFT, &ch->gpadl);
+	/*
+	 * Nothing was sent (-ENOMEM) or the host said no (-EIO): the memory is
+	 * ours.  Otherwise the host may have made the GPADL after all and map
+	 * the pages: take it back, or keep them.
+	 */
+	if (ret && ret != -ENOMEM && ret != -EIO && hvis_gpadl_teardown(ch, ch->gpadl)) {
+		pr_err("relid %u: GPADL %#x unconfirmed, not torn down: %u bytes kept\n",
+		       ch->relid, ch->gpadl, sb + rb);
+		ch->ring_mem = NULL;
+	}
 	if (ret)
 		goto err_free;
 
@@ -243,6 +246,28 @@ err_free:
 	kfree(hvis_channel_take_rings(ch));
 	return ret;
 }
+
+/**
+ * hvis_channel_open() - open a channel with a ring in each direction
+ * @ch: the channel (a device's, or one of its sub-channels)
+ * @send_bytes: data bytes of the guest-to-host ring (rounded up to pages)
+ * @recv_bytes: data bytes of the host-to-guest ring
+ * @onchannel: called in process context when the host signals the channel
+ * @ctx: passed to @onchannel
+ *
+ * Return: 0, or a negative errno (-EIO: the host refused; -ENODEV: it has
+ * rescinded the channel).
+ */
+int hvis_channel_open(struct hvis_channel *ch, u32 send_bytes, u32 recv_bytes,
+		      void (*onchannel)(struct hvis_channel *ch, void *ctx), void *ctx)
+{
+	int ret;
+
+	mutex_lock(&ch->open_lock);
+	ret = __hvis_channel_open(ch, send_bytes, recv_bytes, onchannel, ctx);
+	mutex_unlock(&ch->open_lock);
+	return ret;
+}
 EXPORT_SYMBOL_GPL(hvis_channel_open);
 
 /*
@@ -261,7 +286,7 @@ void hvis_channel_relid_released(u32 relid)
 	vfree(xa_erase(&hvis_parked_rings, relid));
 }
 
-void hvis_channel_close(struct hvis_channel *ch)
+static void __hvis_channel_close(struct hvis_channel *ch)
 {
 	struct hvis_chanmsg_relid msg = {
 		.hdr.msgtype = HVIS_CHANMSG_CLOSECHANNEL,
@@ -294,6 +319,17 @@ void hvis_channel_close(struct hvis_channel *ch)
 	kfree(hvis_channel_take_rings(ch));
 	/* Requests never completed: their memory is the driver's, the ids ours. */
 	xa_destroy(&ch->requests);
+}
+
+/*
+ * The driver's close and the core's (a rescind) can meet: the lock makes
+ * the second find the channel closed.
+ */
+void hvis_channel_close(struct hvis_channel *ch)
+{
+	mutex_lock(&ch->open_lock);
+	__hvis_channel_close(ch);
+	mutex_unlock(&ch->open_lock);
 }
 EXPORT_SYMBOL_GPL(hvis_channel_close);
 

@@ -107,6 +107,13 @@ static void hvis_on_offer(const struct hvis_chanmsg_offer *o)
 	}
 	if (primary && !guid_equal(&primary->offer.if_type, &o->if_type))
 		primary = NULL;
+	if (primary && o->sub_channel_index && primary->nr_retired >= HVIS_MAX_RETIRED_SUBS) {
+		mutex_unlock(&hvis_conn.lock);
+		pr_err_ratelimited("offer %u: %pUl has had %u sub-channels rescinded, refused\n",
+				   o->child_relid, &o->if_instance, primary->nr_retired);
+		hvis_release_relid(o->child_relid);
+		return;
+	}
 	if (o->sub_channel_index && !primary) {
 		mutex_unlock(&hvis_conn.lock);
 		pr_err_ratelimited("offer %u: sub-channel %u of %pUl without a primary, refused\n",
@@ -125,7 +132,9 @@ static void hvis_on_offer(const struct hvis_chanmsg_offer *o)
 	ch->relid = o->child_relid;
 	spin_lock_init(&ch->send_lock);
 	mutex_init(&ch->recv_lock);
+	mutex_init(&ch->open_lock);
 	INIT_LIST_HEAD(&ch->sub_channels);
+	INIT_LIST_HEAD(&ch->retired_subs);
 	INIT_LIST_HEAD(&ch->sub_node);
 	hvis_relids[ch->relid] = ch;
 	if (primary) {
@@ -149,20 +158,23 @@ static void hvis_on_offer(const struct hvis_chanmsg_offer *o)
 	}
 }
 
-/* Remove a sub-channel: unlink, free, release its relid. */
+/*
+ * Remove a sub-channel: close, unlink, release its relid.  Its driver may
+ * still hold it: it is retired to its primary, where every call on it
+ * fails (closed, rescinded), and freed with the primary.
+ */
 static void hvis_remove_sub_channel(struct hvis_channel *sc)
 {
+	struct hvis_channel *primary = sc->primary;
 	u32 relid = sc->relid;
 
-	/* Its driver may still have it open: the host took it, close it here. */
-	if (sc->opened)
-		hvis_channel_close(sc);
+	hvis_channel_close(sc);
 	hvis_channel_sysfs_del(sc);
 	mutex_lock(&hvis_conn.lock);
-	list_del(&sc->sub_node);
+	list_move_tail(&sc->sub_node, &primary->retired_subs);
+	primary->nr_retired++;
 	hvis_relids[relid] = NULL;
 	mutex_unlock(&hvis_conn.lock);
-	kfree(sc);
 	hvis_release_relid(relid);
 }
 
@@ -171,14 +183,19 @@ static void hvis_remove_primary(struct hvis_channel *ch)
 {
 	struct hvis_channel *sc, *tmp;
 	u32 relid = ch->relid;
+	LIST_HEAD(retired);
 
 	list_for_each_entry_safe(sc, tmp, &ch->sub_channels, sub_node)
 		hvis_remove_sub_channel(sc);
 	mutex_lock(&hvis_conn.lock);
 	hvis_relids[relid] = NULL;
+	list_splice_init(&ch->retired_subs, &retired);
 	mutex_unlock(&hvis_conn.lock);
 	hvis_device_remove(ch->device);	/* frees ch with the device */
 	hvis_release_relid(relid);
+	/* The driver is gone with the device: nothing holds a sub-channel now. */
+	list_for_each_entry_safe(sc, tmp, &retired, sub_node)
+		kfree(sc);
 }
 
 static void hvis_on_rescind(const struct hvis_chanmsg_relid *r)
@@ -252,8 +269,9 @@ void hvis_chanmgmt_wait_offers(void)
  * @dev: the device
  * @index: its sub_channel_index (1 and up)
  *
- * The channel stays valid until the device's driver is unbound or the
- * host rescinds it; a driver must not use it past its remove().
+ * The channel stays valid as long as the device: a driver may hold it until
+ * its remove().  After a rescind it is closed and no call on it works
+ * (open fails with -ENODEV); the driver's own close is then a no-op.
  *
  * Return: the channel, or NULL if the host has not offered it.
  */

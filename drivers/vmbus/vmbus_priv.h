@@ -45,6 +45,8 @@
 #include <hvis/vmbus_wire.h>
 
 #define HVIS_MAX_RELID		2048	/* bits in the SINT2 event-flag area */
+/* Rescinded sub-channels a primary keeps (hvis_channel.retired_subs): then no more are taken. */
+#define HVIS_MAX_RETIRED_SUBS	64
 #define HVIS_MAX_MONITOR_ID	HVIS_MONITOR_IDS
 
 /* hv.c: the hypervisor interface above the backend. */

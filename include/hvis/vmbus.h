@@ -23,6 +23,13 @@ struct hvis_channel {
 	u32 target_cpu;
 	struct hvis_channel *primary;		/* NULL for a primary channel */
 	struct list_head sub_channels;		/* of a primary, under the core's lock */
+	/*
+	 * Of a primary: its rescinded sub-channels.  A driver may hold one
+	 * (hvis_sub_channel()) past the rescind, so they are freed with the
+	 * primary, not before; at most HVIS_MAX_RETIRED_SUBS of them.
+	 */
+	struct list_head retired_subs;
+	unsigned int nr_retired;
 	struct list_head sub_node;
 	struct hvis_device *device;		/* primary only */
 	struct kobject *kobj;			/* channels/<relid>/ */
@@ -38,6 +45,7 @@ struct hvis_channel {
 	void (*onchannel)(struct hvis_channel *ch, void *ctx);
 	void *ctx;
 	struct work_struct cb_work;		/* runs onchannel */
+	struct mutex open_lock;			/* open and close, one at a time */
 	bool opened;
 	bool broken;				/* the host corrupted a ring */
 	struct xarray requests;			/* transaction id -> request, awaiting completion */

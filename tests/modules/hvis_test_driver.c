@@ -32,6 +32,7 @@ struct hvis_test_dev {
 	struct hvis_channel *ch;	/* what the echo helpers use */
 	struct completion ready;	/* the host signalled the channel */
 	struct mutex lock;		/* one test at a time */
+	struct hvis_channel *held;	/* a sub-channel kept open (hold) */
 	char verdict[96];
 	u8 *tx, *rx;
 };
@@ -306,12 +307,47 @@ static ssize_t sub_store(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_WO(sub);
 
+/*
+ * "INDEX": open sub-channel INDEX and keep it, as a driver does that uses it
+ * for the device's life; "0": close the one kept, whatever the host has
+ * done meanwhile (a rescind closes it for us, and the close is a no-op).
+ */
+static ssize_t hold_store(struct device *dev, struct device_attribute *attr,
+			  const char *buf, size_t count)
+{
+	struct hvis_test_dev *t = dev_get_drvdata(dev);
+	struct hvis_channel *sc;
+	u32 index;
+	int ret = 0;
+
+	if (kstrtou32(buf, 0, &index) || index > 0xffff)
+		return -EINVAL;
+	mutex_lock(&t->lock);
+	if (!index) {
+		if (t->held)
+			hvis_channel_close(t->held);
+		t->held = NULL;
+	} else if (t->held) {
+		ret = -EBUSY;
+	} else {
+		sc = hvis_sub_channel(t->hdev, index);
+		ret = sc ? hvis_channel_open(sc, HVIS_TEST_RING, HVIS_TEST_RING,
+					     hvis_test_onchannel, t) : -ENOENT;
+		if (!ret)
+			t->held = sc;
+	}
+	mutex_unlock(&t->lock);
+	return ret ?: count;
+}
+static DEVICE_ATTR_WO(hold);
+
 static struct attribute *hvis_test_attrs[] = {
 	&dev_attr_echo.attr,
 	&dev_attr_reopen.attr,
 	&dev_attr_request.attr,
 	&dev_attr_bench.attr,
 	&dev_attr_sub.attr,
+	&dev_attr_hold.attr,
 	NULL,
 };
 
@@ -365,6 +401,8 @@ static void hvis_test_remove(struct hvis_device *dev)
 	u16 i;
 
 	sysfs_remove_group(&dev->dev.kobj, &hvis_test_group);
+	if (t->held)
+		hvis_channel_close(t->held);
 	for (i = 1; i <= 16; i++) {
 		sc = hvis_sub_channel(dev, i);
 		if (sc && sc->opened)

@@ -7,6 +7,7 @@
 #include <linux/bitops.h>
 #include <linux/export.h>
 #include <linux/kernel.h>
+#include <linux/kmemleak.h>
 #include <linux/mm.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
@@ -30,6 +31,16 @@ static atomic_t hvis_next_gpadl = ATOMIC_INIT(HVIS_GPADL_FIRST_HANDLE - 1);
 #define HVIS_RING_MAX_BYTES	(2 << 20)	/* per direction */
 
 static struct hvis_channel_rings *hvis_channel_take_rings(struct hvis_channel *ch);
+
+/*
+ * The host may still map @ch's rings: they are never freed (README,
+ * "Channels").  kmemleak is told it is meant.
+ */
+static void hvis_channel_keep_rings(struct hvis_channel *ch)
+{
+	kmemleak_not_leak(ch->ring_mem);
+	ch->ring_mem = NULL;
+}
 
 /* One range covering @pages pages of vmalloc memory at @buf. */
 static int hvis_gpadl_create(struct hvis_channel *ch, void *buf, u32 pages, u32 *handle)
@@ -206,7 +217,7 @@ static int __hvis_channel_open(struct hvis_channel *ch, u32 send_bytes, u32 recv
 	if (ret && ret != -ENOMEM && ret != -EIO && hvis_gpadl_teardown(ch, ch->gpadl)) {
 		pr_err("relid %u: GPADL %#x unconfirmed, not torn down: %u bytes kept\n",
 		       ch->relid, ch->gpadl, sb + rb);
-		ch->ring_mem = NULL;
+		hvis_channel_keep_rings(ch);
 	}
 	if (ret)
 		goto err_free;
@@ -239,7 +250,7 @@ err_gpadl:
 	cancel_work_sync(&ch->cb_work);
 	/* A host that never answered may still own the memory: keep it. */
 	if (hvis_gpadl_teardown(ch, ch->gpadl))
-		ch->ring_mem = NULL;
+		hvis_channel_keep_rings(ch);
 err_free:
 	vfree(ch->ring_mem);
 	ch->ring_mem = NULL;
@@ -304,15 +315,17 @@ static void __hvis_channel_close(struct hvis_channel *ch)
 	if (hvis_send(&msg, sizeof(msg)))
 		pr_err_ratelimited("relid %u: CLOSECHANNEL failed\n", ch->relid);
 	if (ch->rescinded) {
-		if (xa_insert(&hvis_parked_rings, ch->relid, ch->ring_mem, GFP_KERNEL))
+		if (xa_insert(&hvis_parked_rings, ch->relid, ch->ring_mem, GFP_KERNEL)) {
 			pr_err("relid %u: rescinded; its %u bytes of rings stay allocated\n",
 			       ch->relid, ch->send_bytes + ch->recv_bytes);
+			hvis_channel_keep_rings(ch);
+		}
 		ch->ring_mem = NULL;
 	} else if (hvis_gpadl_teardown(ch, ch->gpadl)) {
 		/* The host may still write into the rings: never free them. */
 		pr_err("relid %u: GPADL %#x not torn down; its %u bytes stay allocated\n",
 		       ch->relid, ch->gpadl, ch->send_bytes + ch->recv_bytes);
-		ch->ring_mem = NULL;
+		hvis_channel_keep_rings(ch);
 	}
 	vfree(ch->ring_mem);
 	ch->ring_mem = NULL;

@@ -10,7 +10,7 @@
 # check-stage: upstream
 # check-kernels: 5.10 6.1 6.12
 # check-first: @ic
-# check-options: -b hv
+# check-options: -b hv -t 1200
 # check-dir: %k-ichv
 # check-verdict: record
 # expect-console: hvis_shutdown [0-9a-f-]+: Shutdown on hv_vmbus

@@ -31,7 +31,6 @@ struct hvis_ic_hv_driver {
 /* One bound device's primary channel. */
 struct hvis_ic_hv_chan {
 	struct vmbus_channel *channel;
-	u32 max_packet;
 	u32 ring_bytes;			/* each way */
 	struct hvis_ic *ic;
 	struct work_struct work;
@@ -61,9 +60,13 @@ static int hvis_ic_hv_open(void *chan, u32 ring_bytes, struct hvis_ic *ic)
 	c->ic = ic;
 	c->ring_bytes = ring_bytes;
 #ifdef HVIS_HAVE_VMBUS_CHANNEL_MAX_PKT_SIZE
-	/* Room for the largest packet and its descriptor, or it is cut short. */
-	c->channel->max_pkt_size = max_t(u32, c->channel->max_pkt_size,
-					 c->max_packet + sizeof(struct vmpacket_descriptor));
+	/*
+	 * The kernel reads each packet through a buffer of this size and cuts
+	 * a larger one short, which misreads the ring from there on.  Room for
+	 * any packet the ring can hold, so that one larger than the service
+	 * takes is refused whole (-ENOBUFS) and skipped.
+	 */
+	c->channel->max_pkt_size = max_t(u32, c->channel->max_pkt_size, ring_bytes);
 #endif
 	return vmbus_open(c->channel, ring_bytes, ring_bytes, NULL, 0, hvis_ic_hv_onchannel, c);
 }
@@ -146,7 +149,6 @@ static int hvis_ic_hv_probe(struct hv_device *dev, const struct hv_vmbus_device_
 	if (!c)
 		return -ENOMEM;
 	c->channel = dev->channel;
-	c->max_packet = d->svc->max_packet;
 	INIT_WORK(&c->work, hvis_ic_hv_work);
 	ret = hvis_ic_bind(&dev->device, &hvis_ic_hv_bus, c, d->svc);
 	if (ret)

@@ -142,15 +142,14 @@ static void hvis_ic_one(struct hvis_ic *ic, u32 len, u64 trans_id)
 
 void hvis_ic_on_packets(struct hvis_ic *ic)
 {
+	unsigned int budget = HVIS_IC_READ_BUDGET;
 	u64 trans_id;
 	u32 len;
 	int ret;
 
-	unsigned int budget = HVIS_IC_READ_BUDGET;
-
 	mutex_lock(&ic->io);
 	/* The host sends one transaction at a time; a pending one holds the rest. */
-	while (!ic->pending) {
+	while (!ic->pending && !ic->closing) {
 		/* A host that refills the ring as fast as it is read: yield, then go on. */
 		if (!budget--) {
 			queue_work(system_wq, &ic->resume);
@@ -217,6 +216,23 @@ static void hvis_ic_free(struct hvis_ic *ic)
 	kfree(ic);
 }
 
+/*
+ * Stop everything that reads the channel, then close it.  The relay's
+ * pending answer still goes out on the open channel; then no read runs or
+ * is queued (a read that used up its budget queues the resume work, and
+ * the bus's callback may run until the close): the flag stops both.
+ */
+static void hvis_ic_close(struct hvis_ic *ic)
+{
+	if (ic->svc->relay)
+		hvis_ic_relay_stop(ic);
+	mutex_lock(&ic->io);
+	ic->closing = true;
+	mutex_unlock(&ic->io);
+	cancel_work_sync(&ic->resume);
+	ic->bus->close(ic->chan);
+}
+
 int hvis_ic_bind(struct device *dev, const struct hvis_ic_bus *bus, void *chan,
 		 const struct hvis_ic_service *svc)
 {
@@ -261,10 +277,7 @@ int hvis_ic_bind(struct device *dev, const struct hvis_ic_bus *bus, void *chan,
 
 fail_channel:
 	/* As at unbind: requests may have come and gone since the open. */
-	if (svc->relay)
-		hvis_ic_relay_stop(ic);
-	cancel_work_sync(&ic->resume);
-	bus->close(chan);
+	hvis_ic_close(ic);
 	goto fail_exit;
 fail_relay:
 	if (svc->relay)
@@ -286,12 +299,7 @@ void *hvis_ic_unbind(struct device *dev)
 	void *chan = ic->chan;
 
 	device_remove_groups(dev, svc->dev_groups);
-	/* The relay's pending answer still goes out on the open channel. */
-	if (svc->relay)
-		hvis_ic_relay_stop(ic);
-	/* Nothing calls hvis_ic_complete() any more. */
-	cancel_work_sync(&ic->resume);
-	ic->bus->close(ic->chan);
+	hvis_ic_close(ic);
 	/* No handler runs after this: the service's own teardown. */
 	if (svc->exit)
 		svc->exit(ic);

@@ -185,6 +185,7 @@ struct hvis_ic {
 	u32 pending_len;
 	u64 pending_trans_id;
 	struct work_struct resume;		/* reads on after a completion */
+	bool closing;				/* unbinding: read nothing, queue nothing */
 	struct hvis_ic_relay relay;
 };
 
